@@ -34,6 +34,10 @@ export interface RegistryOptions {
   timeoutMs?: number;
   /** Retries for GET/HEAD on network errors, 5xx and 429. Default 4. */
   retries?: number;
+  /** First backoff delay in ms (doubles each retry, with jitter). Default 250. */
+  retryBaseMs?: number;
+  /** Longest a request may spend retrying, waits included, in ms. Default 30000. */
+  retryBudgetMs?: number;
   logger?: Logger;
 }
 

@@ -1,9 +1,10 @@
 // Bundles the extension, the CLI and the test programs with esbuild.
 // `--production` minifies the shipped bundles and skips the tests.
 import { build } from 'esbuild';
-import { readdirSync, statSync, chmodSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, logLevel: 'warning' };
 
@@ -19,7 +20,7 @@ function findTests(dir) {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: production }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', minify: production, banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', minify: production, banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(pkg.version) } }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 

@@ -1,0 +1,144 @@
+// regx: the command-line face of Registry Explorer. Same engine as the extension, for CI pipelines.
+import { createInterface } from 'node:readline';
+import { describeError, isRegistryError } from '../registry/errors';
+import { parseArgs, type FlagSpec } from './args';
+import * as commands from './commands';
+import type { CliIO } from './output';
+
+export const USAGE = `regx — browse container registries and delete or prune images safely
+
+Usage:
+  regx repos <registry> [--json]
+  regx tags <registry>/<repo> [--digests] [--json]
+  regx digest <registry>/<repo>:<tag>
+  regx inspect <ref> [--json]
+  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--json]
+  regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
+  regx prune <registry>/<repo> --semver <range> [--keep N] [--keep-per major|minor] [--prerelease]
+             [--protect <regex>]... [--older-than <30d|12h>] [--concurrency N] [--dry-run] [--yes] [--json]
+
+<registry> is host[:port] or a URL (http://localhost:5000). Plain http is used when the URL says so,
+or for a loopback registry that does not speak https.
+
+Common options:
+  -u, --username USER   log in as USER; the password comes from --password-stdin or REGX_PASSWORD
+  --password-stdin      read the password from standard input
+  --insecure            do not verify the registry's TLS certificate
+  --ca-file FILE        trust this extra CA certificate (PEM)
+  --concurrency N       requests in flight at once (default 8)
+  --verbose             log every request line to stderr (credentials never shown)
+Without -u, credentials come from REGX_USERNAME/REGX_PASSWORD, then the docker config
+($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential helpers), else anonymous.
+
+delete and prune ask before deleting; without a terminal they need --yes, and --dry-run changes nothing.
+Exit codes: 0 done, 1 an operation failed, 2 bad usage or bad input.
+`;
+
+const COMMON: Record<string, FlagSpec> = {
+  username: { value: true, short: 'u' },
+  'password-stdin': {},
+  insecure: {},
+  'ca-file': { value: true },
+  concurrency: { value: true },
+  verbose: {},
+  help: { short: 'h' },
+};
+
+const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>; flags: Record<string, FlagSpec> }> = {
+  repos: { run: commands.repos, flags: { json: {} } },
+  tags: { run: commands.tags, flags: { json: {}, digests: {} } },
+  digest: { run: commands.digest, flags: {} },
+  inspect: { run: commands.inspect, flags: { json: {} } },
+  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' } } },
+  untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
+  prune: {
+    run: commands.prune,
+    flags: {
+      semver: { value: true },
+      keep: { value: true },
+      'keep-per': { value: true },
+      prerelease: {},
+      protect: { value: true, repeat: true },
+      'older-than': { value: true },
+      'dry-run': {},
+      yes: { short: 'y' },
+      json: {},
+    },
+  },
+};
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`regx: unknown command "${name}"\nRun regx --help for the commands.\n`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest, { ...COMMON, ...command.flags });
+    if (args.flags.has('help')) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    return await command.run({ args, io });
+  } catch (e) {
+    const { message, fix } = describeError(e);
+    io.stderr(`regx: ${message}\n${fix ? `${fix}\n` : ''}`);
+    if (isRegistryError(e, 'BAD_INPUT')) return 2;
+    return 1;
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+function processIO(): CliIO {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\nregx: stopping after the requests in flight (Ctrl-C again to quit now)\n');
+    controller.abort();
+  });
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    confirm: (question) =>
+      new Promise((resolve) => {
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        rl.question(question, (answer) => {
+          rl.close();
+          resolve(/^y(es)?$/i.test(answer.trim()));
+        });
+      }),
+    interrupt: controller.signal,
+  };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`regx: ${describeError(e).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

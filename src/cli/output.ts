@@ -1,0 +1,56 @@
+// Plain text for people, JSON for programs; progress only when stderr is a terminal.
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readStdin(): Promise<string>;
+  stdinIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: Record<string, string | undefined>;
+  /** Asks a yes/no question on the terminal. Only called when stdin is a TTY. */
+  confirm(question: string): Promise<boolean>;
+  /** Aborts when the user presses Ctrl-C. */
+  interrupt: AbortSignal;
+}
+
+export function printJson(io: CliIO, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Left-aligned columns separated by two spaces. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + (rows.length ? '\n' : '');
+}
+
+export function progress(io: CliIO, label: string): (done: number, total: number) => void {
+  if (!io.stderrIsTTY) return () => undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done < total && now - last < 80) return;
+    last = now;
+    io.stderr(`\r${label} ${done}/${total}${done >= total ? '\n' : ''}`);
+  };
+}
+
+export function formatSize(bytes: number | undefined): string {
+  if (bytes === undefined) return 'unknown';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function listNames(tags: string[]): string {
+  return tags.length ? tags.join(', ') : '(no tags)';
+}
+
+export const GC_HINT =
+  'Space on a self-hosted registry returns only after garbage collection: stop it (or make it read-only) and run `registry garbage-collect <config.yml>`. ' +
+  'On distribution 2.x do not add --delete-untagged: it also deletes the platform images of tagged multi-arch images (distribution issue 3178).';

@@ -1,0 +1,292 @@
+// Prune Tags by Semver…: registry → repository → range → keep N → options → preview (deletes pre-checked)
+// → confirm with counts → cancellable progress per digest → summary. Nothing is deleted before the confirm.
+// The policy and its safety (a digest goes only if every tag on it goes) are the engine's: src/prune.
+import * as semver from 'semver';
+import * as vscode from 'vscode';
+import { gatherTagStates } from '../../prune/gather';
+import { executePrune, type PruneResult } from '../../prune/execute';
+import { parseDuration, planPrune, summarizePlan, type PlanEntry, type PrunePlan, type PrunePolicy, type TagState } from '../../prune/plan';
+import { describeError, isRegistryError } from '../../registry/errors';
+import { currentSettings, type Explorer } from '../explorer';
+import { middleDigest, type ExplorerNode } from '../model/nodes';
+import type { RegistryEntry } from '../model/settings';
+import { confirm, input, notify, pick, pickMany } from '../ui';
+import { chooseRegistry } from './registries';
+import { GC_DOCS } from './tags';
+
+const t = vscode.l10n.t;
+
+export interface PruneOutcome {
+  registry: string;
+  repository: string;
+  plan: PrunePlan;
+  /** Undefined when the user stopped before the deletes (preview or confirm cancelled). */
+  result?: PruneResult;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function chooseRepository(explorer: Explorer, entry: RegistryEntry, node?: ExplorerNode): Promise<string | undefined> {
+  if (node?.kind === 'repository' || node?.kind === 'tag') return node.repository;
+  let names: string[] = [...(entry.repositories ?? [])];
+  try {
+    const client = await explorer.tree.client(entry.key);
+    names = [...new Set([...names, ...(await client.listRepositories())])].sort();
+  } catch (e) {
+    if (!isRegistryError(e, 'CATALOG_UNAVAILABLE')) explorer.log.warn(`could not list the repositories of ${entry.key}: ${describeError(e).message}`);
+  }
+  const other = t('Other repository…');
+  const items = [...names.map((n) => ({ label: n })), { label: other, description: t('type its name') }];
+  const chosen = await pick('prune.repository', items, { title: t('Prune Tags by Semver'), placeHolder: t('Repository on {0}', entry.key) });
+  if (!chosen) return undefined;
+  if (chosen.label !== other) return chosen.label;
+  return (await input('prune.repositoryName', { title: t('Prune Tags by Semver'), prompt: t('Repository name, e.g. team/app'), validate: (v) => (v.trim() ? undefined : t('Enter a repository name.')) }))?.trim();
+}
+
+/** The questions, in order. Returns the policy or undefined when the user backed out. */
+async function askPolicy(defaultProtect: string[]): Promise<PrunePolicy | undefined> {
+  const title = t('Prune Tags by Semver');
+  const range = await input('prune.range', {
+    title,
+    prompt: t('Delete tags in this semver range'),
+    placeHolder: '<2.0.0, 1.x, >=1.0.0 <1.5.0, *',
+    validate: (v) => (!v.trim() ? t('Enter a semver range, e.g. <2.0.0; * means every version.') : semver.validRange(v.trim()) === null ? t('"{0}" is not a semver range. Try <2.0.0, 1.x or ^1.2.0.', v.trim()) : undefined),
+  });
+  if (range === undefined) return undefined;
+  const keepText = await input('prune.keep', {
+    title,
+    prompt: t('Keep the N newest versions in the range'),
+    value: '0',
+    validate: (v) => (/^\d+$/.test(v.trim()) ? undefined : t('Enter a whole number, 0 or more.')),
+  });
+  if (keepText === undefined) return undefined;
+  const policy: PrunePolicy = { range: range.trim(), keep: Number(keepText.trim()), protect: defaultProtect };
+  if (policy.keep! > 0) {
+    const per = await pick(
+      'prune.keepPer',
+      [
+        { label: t('In the whole range'), per: undefined },
+        { label: t('Per major version'), description: '1.x, 2.x, …', per: 'major' as const },
+        { label: t('Per minor version'), description: '1.2.x, 1.3.x, …', per: 'minor' as const },
+      ],
+      { title, placeHolder: t('Keep the {0} newest…', policy.keep!) },
+    );
+    if (!per) return undefined;
+    policy.keepPer = per.per;
+  }
+  const options = await pickMany(
+    'prune.options',
+    [
+      { label: t('Include prereleases'), description: t('1.2.0-rc.1 and the like are kept otherwise'), option: 'prerelease' },
+      { label: t('Only tags older than…'), description: t('reads each image’s created date'), option: 'older' },
+      { label: t('Change protected tags…'), description: t('now: {0}', defaultProtect.join(', ') || t('none')), option: 'protect' },
+    ],
+    { title, placeHolder: t('Options (none needed: press Enter)') },
+  );
+  if (!options) return undefined;
+  const chosen = new Set(options.map((o) => o.option));
+  policy.includePrerelease = chosen.has('prerelease');
+  if (chosen.has('older')) {
+    const older = await input('prune.olderThan', {
+      title,
+      prompt: t('Only delete tags created longer ago than (e.g. 30d, 12h, 2w)'),
+      value: '30d',
+      validate: (v) => {
+        try {
+          parseDuration(v);
+          return undefined;
+        } catch (e) {
+          const { message, fix } = describeError(e);
+          return fix ? `${message}. ${fix}` : message;
+        }
+      },
+    });
+    if (older === undefined) return undefined;
+    policy.olderThan = older.trim();
+  }
+  if (chosen.has('protect')) {
+    const text = await input('prune.protect', {
+      title,
+      prompt: t('Regular expressions of tags never to delete, separated by spaces'),
+      value: defaultProtect.join(' '),
+      validate: (v) => {
+        for (const p of v.split(/\s+/).filter(Boolean)) {
+          try {
+            new RegExp(p);
+          } catch {
+            return t('"{0}" is not a valid regular expression.', p);
+          }
+        }
+        return undefined;
+      },
+    });
+    if (text === undefined) return undefined;
+    policy.protect = text.split(/\s+/).filter(Boolean);
+  }
+  return policy;
+}
+
+interface PreviewItem extends vscode.QuickPickItem {
+  entry?: PlanEntry;
+}
+
+function previewItems(plan: PrunePlan): PreviewItem[] {
+  const groups: [string, PlanEntry[]][] = [
+    [t('Delete'), plan.entries.filter((e) => e.action === 'delete')],
+    [t('Skip'), plan.entries.filter((e) => e.action === 'skip')],
+    [t('Keep'), plan.entries.filter((e) => e.action === 'keep')],
+  ];
+  const items: PreviewItem[] = [];
+  for (const [label, entries] of groups) {
+    if (entries.length === 0) continue;
+    items.push({ label: `${label} (${entries.length})`, kind: vscode.QuickPickItemKind.Separator });
+    for (const e of entries) {
+      items.push({
+        label: e.tag,
+        description: e.reason,
+        detail: e.digest ? middleDigest(e.digest) : undefined,
+        picked: e.action === 'delete',
+        iconPath: new vscode.ThemeIcon(e.action === 'delete' ? 'trash' : e.action === 'skip' ? 'debug-step-over' : 'pass'),
+        entry: e,
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * Applies the preview: tags the user unchecked are kept (re-planned as protected, so the images they share
+ * stay too). Checking a tag the plan keeps or skips does not delete it: the policy decides what may go.
+ */
+function applyPreview(states: TagState[], policy: PrunePolicy, plan: PrunePlan, checked: Set<string>): { plan: PrunePlan; ignored: string[] } {
+  const unchecked = plan.entries.filter((e) => e.action === 'delete' && !checked.has(e.tag)).map((e) => e.tag);
+  const ignored = plan.entries.filter((e) => e.action !== 'delete' && checked.has(e.tag)).map((e) => e.tag);
+  if (unchecked.length === 0) return { plan, ignored };
+  const protect = [...(policy.protect ?? []), ...unchecked.map((tag) => `^${escapeRegExp(tag)}$`)];
+  return { plan: planPrune(states, { ...policy, protect }), ignored };
+}
+
+/** Prune Tags by Semver…: the whole flow. Resolves with what was planned and done. */
+export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promise<PruneOutcome | undefined> {
+  const settings = currentSettings();
+  const entry = await chooseRegistry('prune.registry', node, t('Registry to prune'));
+  if (!entry) return undefined;
+  const repository = await chooseRepository(explorer, entry, node);
+  if (!repository) return undefined;
+  const policy = await askPolicy(settings.protect);
+  if (!policy) return undefined;
+  const where = `${entry.key}/${repository}`;
+
+  let states: TagState[];
+  let plan: PrunePlan;
+  try {
+    const client = await explorer.tree.client(entry.key);
+    states = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: t('Reading the tags of {0}…', where), cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let last = 0;
+        try {
+          return await gatherTagStates(client, repository, {
+            withCreated: policy.olderThan !== undefined,
+            concurrency: settings.concurrency,
+            signal: controller.signal,
+            onProgress: (done, total) => {
+              const pct = Math.floor((done / Math.max(1, total)) * 100);
+              progress.report({ increment: pct - last, message: t('{0} of {1} tags', done, total) });
+              last = pct;
+            },
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    plan = planPrune(states, policy);
+  } catch (e) {
+    if (isRegistryError(e, 'CANCELLED')) return undefined;
+    const { message, fix } = describeError(e);
+    notify('error', fix ? t('Could not plan the prune of {0}: {1}. {2}', where, message, fix) : t('Could not plan the prune of {0}: {1}', where, message));
+    return undefined;
+  }
+  for (const note of plan.notes) explorer.log.info(`prune ${where}: ${note}`);
+
+  if (plan.deleteDigests.length === 0) {
+    const s = summarizePlan(plan);
+    notify('info', t('Nothing to prune in {0}: {1} tags kept, {2} skipped.', where, s.keep, s.skip));
+    return { registry: entry.key, repository, plan };
+  }
+
+  const picked = await pickMany('prune.preview', previewItems(plan), {
+    title: t('Prune {0}: preview', where),
+    placeHolder: t('Checked tags are deleted. Uncheck a tag to keep it. Kept and skipped tags say why.'),
+    matchOnDescription: true,
+  });
+  if (!picked) return { registry: entry.key, repository, plan };
+  const applied = applyPreview(states, policy, plan, new Set(picked.filter((i) => i.entry).map((i) => i.label)));
+  plan = applied.plan;
+  const s = summarizePlan(plan);
+  if (s.digests === 0) {
+    notify('info', t('Nothing left to delete in {0}.', where));
+    return { registry: entry.key, repository, plan };
+  }
+  const detail = [
+    t('{0} tags deleted ({1} images), {2} kept, {3} skipped.', s.delete, s.digests, s.keep, s.skip),
+    ...plan.notes,
+    ...(applied.ignored.length ? [t('Not deleted although checked (the policy keeps them): {0}', applied.ignored.join(', '))] : []),
+    '',
+    t('This cannot be undone.'),
+  ].join('\n');
+  const ok = await confirm('prune.confirm', t('Delete {0} tags ({1} images) from {2}?', s.delete, s.digests, where), detail, t('Delete'));
+  if (!ok) return { registry: entry.key, repository, plan };
+
+  const client = await explorer.tree.client(entry.key);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: t('Pruning {0}', where), cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await executePrune(client, repository, plan, {
+          concurrency: Math.min(4, settings.concurrency),
+          signal: controller.signal,
+          onProgress: (ev) => {
+            progress.report({ increment: 100 / ev.total, message: t('{0} of {1} images', ev.done, ev.total) });
+            const line = `${ev.type} ${where}@${ev.digest} (${ev.tags.join(', ')})`;
+            if (ev.type === 'failed') explorer.log.error(`${line}: ${ev.error}`);
+            else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : line);
+          },
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  explorer.tree.forgetRepository(entry.key, repository);
+  await summarize(explorer, entry.key, where, result);
+  return { registry: entry.key, repository, plan, result };
+}
+
+async function summarize(explorer: Explorer, registry: string, where: string, r: PruneResult): Promise<void> {
+  let message = t('Pruned {0}: {1} deleted, {2} skipped, {3} failed.', where, r.deleted.length, r.skipped.length, r.failed.length);
+  if (r.cancelled) message += ' ' + t('Cancelled: the images not yet started were left as they are.');
+  if (r.stoppedBy) message += ' ' + (r.stoppedBy.fix ? `${r.stoppedBy.message}. ${r.stoppedBy.fix}` : r.stoppedBy.message);
+  const buttons = [t('Show Log')];
+  if (r.deleted.length > 0) {
+    const selfHosted = await explorer.tree.ping(registry).then(
+      (p) => p.selfHostedDistribution,
+      () => false,
+    );
+    if (selfHosted) {
+      message += ' ' + t('The space comes back only after the registry’s garbage collection runs.');
+      buttons.push(t('About Garbage Collection'));
+    }
+  }
+  explorer.log.info(message);
+  notify(r.failed.length > 0 || r.stoppedBy ? 'warning' : 'info', message, buttons, (b) =>
+    b === t('Show Log') ? explorer.log.show() : vscode.env.openExternal(vscode.Uri.parse(GC_DOCS)),
+  );
+}

@@ -1,0 +1,83 @@
+// What every command needs, in one place: settings, secrets, the log, the tree and engine clients.
+import * as vscode from 'vscode';
+import { chainCredentialSources } from '../credentials/chain';
+import { toCredentialSource } from '../credentials/store';
+import { dockerConfigCredentialSource } from '../credentials/docker-config';
+import type { Credential, CredentialSource, RegistryClient } from '../registry/types';
+import type { ExplorerLog } from './log';
+import { readSettings, type ExplorerSettings, type RegistryEntry } from './model/settings';
+import type { ExplorerNode } from './model/nodes';
+import type { SecretCredentialStore } from './secrets';
+import type { RegistryTreeProvider } from './treeProvider';
+
+export const SECTION = 'registryExplorer';
+
+export interface Explorer {
+  readonly context: vscode.ExtensionContext;
+  readonly log: ExplorerLog;
+  readonly secrets: SecretCredentialStore;
+  readonly tree: RegistryTreeProvider;
+  readonly view: vscode.TreeView<ExplorerNode>;
+}
+
+export function currentSettings(): ExplorerSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return readSettings({
+    registries: c.get('registries'),
+    pageSize: c.get('pageSize'),
+    concurrency: c.get('concurrency'),
+    tagSort: c.get('tagSort'),
+    protect: c.get('prune.protect'),
+  });
+}
+
+/** The raw `registryExplorer.registries` list, as the user wrote it. */
+export function rawRegistries(): unknown[] {
+  const v = vscode.workspace.getConfiguration(SECTION).get<unknown>('registries');
+  return Array.isArray(v) ? [...v] : [];
+}
+
+/** Writes the list where it is defined now: the workspace when the workspace sets it, else user settings. */
+export async function writeRegistries(list: unknown[]): Promise<void> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const inspected = c.inspect('registries');
+  const target =
+    inspected?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  await c.update('registries', list, target);
+}
+
+/**
+ * Where a registry's login comes from: the password or token saved in secret storage, else the docker config
+ * (and its credential helpers), so registries imported from there keep working until a password is saved.
+ */
+export function credentialSourceFor(explorer: Pick<Explorer, 'secrets' | 'log'>, override?: Credential | null): CredentialSource {
+  const docker = dockerConfigCredentialSource({ logger: explorer.log });
+  if (override === null) return docker; // "anonymous" chosen: only what docker itself would send
+  if (override) {
+    const fixed: Credential = override;
+    return chainCredentialSources(async () => fixed);
+  }
+  return chainCredentialSources(toCredentialSource(explorer.secrets), docker);
+}
+
+/** A new engine client (lazily loads the HTTP stack on first call, so activation stays fast). */
+export async function newClient(
+  explorer: Pick<Explorer, 'secrets' | 'log'>,
+  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile'>,
+  settings: ExplorerSettings,
+  override?: Credential | null,
+): Promise<RegistryClient> {
+  const { createRegistryClient } = await import('../registry/client.js');
+  return createRegistryClient({
+    url: entry.url,
+    insecure: entry.insecure,
+    caFile: entry.caFile,
+    concurrency: settings.concurrency,
+    credentials: credentialSourceFor(explorer, override),
+    logger: explorer.log,
+  });
+}

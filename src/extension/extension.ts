@@ -1,0 +1,96 @@
+// Registry Explorer's VS Code face. activate() only wires things up: no network I/O happens until the
+// Registries view asks for its children (or a command runs), and the HTTP stack is loaded on first use.
+import * as vscode from 'vscode';
+import { addRegistry, addRepository, editCredentials, filterRepositories, importDockerConfig, refresh, removeRegistry } from './commands/registries';
+import { pruneTags } from './commands/prune';
+import { copyDigest, copyImageReference, copyPullCommand, deleteImage, openConfig, openManifest, untag } from './commands/tags';
+import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
+import { createLog } from './log';
+import { ManifestDocumentProvider, SCHEME } from './manifestProvider';
+import type { ExplorerNode, LoadMoreNode } from './model/nodes';
+import { secretCredentialStore } from './secrets';
+import { RegistryTreeProvider } from './treeProvider';
+import { testHooks, type TestHooks } from './ui';
+
+export const VIEW_ID = 'registryExplorer.registries';
+
+/** What `activate` returns (the extension's `exports`), for the extension-host tests. */
+export interface ExplorerApi {
+  readonly treeProvider: RegistryTreeProvider;
+  readonly view: vscode.TreeView<ExplorerNode>;
+  /** Only outside Production mode (extension development and tests); undefined for installed users. */
+  readonly testHooks?: TestHooks;
+  /** How long activate() took, in ms. */
+  readonly activationMs: number;
+}
+
+function updateContextKeys(view: vscode.TreeView<ExplorerNode>): void {
+  void vscode.commands.executeCommand('setContext', 'registryExplorer.configured', currentSettings().registries.length > 0);
+  void vscode.commands.executeCommand('setContext', 'registryExplorer.tagSelected', view.selection.some((n) => n.kind === 'tag'));
+}
+
+export function activate(context: vscode.ExtensionContext): ExplorerApi {
+  const started = performance.now();
+  const log = createLog();
+  const secrets = secretCredentialStore(context.secrets, (v) => log.addSecret(v));
+  const explorerDeps = { secrets, log };
+  const tree = new RegistryTreeProvider({
+    settings: currentSettings,
+    createClient: (entry, settings) => newClient(explorerDeps, entry, settings),
+    log,
+  });
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const explorer: Explorer = { context, log, secrets, tree, view };
+
+  const register = (id: string, fn: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(`registryExplorer.${id}`, fn as (...args: unknown[]) => unknown));
+  register('addRegistry', () => addRegistry(explorer));
+  register('importDockerConfig', () => importDockerConfig(explorer));
+  register('editCredentials', (node?: ExplorerNode) => editCredentials(explorer, node));
+  register('removeRegistry', (node?: ExplorerNode) => removeRegistry(explorer, node));
+  register('refresh', (node?: ExplorerNode) => refresh(explorer, node));
+  register('retry', (node?: ExplorerNode) => refresh(explorer, node));
+  register('filterRepositories', (node?: ExplorerNode) => filterRepositories(explorer, node));
+  register('addRepository', (node?: ExplorerNode) => addRepository(explorer, node));
+  register('loadMore', (node: LoadMoreNode) => tree.loadMore(node));
+  register('copyDigest', (node?: ExplorerNode) => copyDigest(explorer, node));
+  register('copyImageReference', (node?: ExplorerNode) => copyImageReference(explorer, node));
+  register('copyPullCommand', (node?: ExplorerNode) => copyPullCommand(explorer, node));
+  register('openManifest', (node?: ExplorerNode) => openManifest(explorer, node));
+  register('openConfig', (node?: ExplorerNode) => openConfig(explorer, node));
+  register('deleteImage', (node?: ExplorerNode, nodes?: ExplorerNode[]) => deleteImage(explorer, node, nodes));
+  register('untag', (node?: ExplorerNode) => untag(explorer, node));
+  register('pruneTags', (node?: ExplorerNode) => pruneTags(explorer, node));
+  register('showLog', () => log.show());
+
+  context.subscriptions.push(
+    log.channel,
+    tree,
+    view,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, new ManifestDocumentProvider((r) => tree.client(r))),
+    view.onDidChangeSelection(() => updateContextKeys(view)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      const s = currentSettings();
+      for (const p of s.problems) log.warn(p);
+      if (e.affectsConfiguration(`${SECTION}.tagSort`) || e.affectsConfiguration(`${SECTION}.pageSize`) || e.affectsConfiguration(`${SECTION}.concurrency`)) {
+        tree.refresh();
+      } else {
+        tree.reconcile();
+      }
+      updateContextKeys(view);
+    }),
+    secrets.onDidChange((host) => tree.reconcile(new Set([host]))),
+  );
+  updateContextKeys(view);
+  for (const p of currentSettings().problems) log.warn(p);
+
+  const activationMs = performance.now() - started;
+  log.debug(`activated in ${activationMs.toFixed(1)} ms`);
+  const testMode = context.extensionMode !== vscode.ExtensionMode.Production;
+  return { treeProvider: tree, view, testHooks: testMode ? testHooks : undefined, activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

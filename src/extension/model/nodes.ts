@@ -1,0 +1,196 @@
+// The Registries tree as plain data. No `vscode` import here: these functions are unit-tested in plain node
+// (test/engine/tree-model.test.ts); the vscode layer (../treeProvider.ts) turns nodes into TreeItems and
+// puts user-visible words on them through vscode.l10n.t.
+import { shortDigest } from '../../registry/reference';
+import { sortTags, tagVersion, type TagSort } from '../../registry/tagsort';
+
+export interface RegistryNode {
+  readonly kind: 'registry';
+  readonly id: string;
+  /** Normalised `host[:port]`: the key of the registry in settings, sessions and secret storage. */
+  readonly registry: string;
+}
+
+export interface RepositoryNode {
+  readonly kind: 'repository';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+}
+
+export interface TagNode {
+  readonly kind: 'tag';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** "Load more…": shows the next page of repositories (no `repository`) or of the tags of `repository`. */
+export interface LoadMoreNode {
+  readonly kind: 'loadMore';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository?: string;
+  /** How many more are known to exist (tags), or undefined when the registry only says "there is a next page". */
+  readonly remaining?: number;
+}
+
+/** A failure (or a plain note such as "no tags") shown in place of the children it prevented. */
+export interface MessageNode {
+  readonly kind: 'message';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository?: string;
+  readonly severity: 'error' | 'info';
+  readonly message: string;
+  readonly fix?: string;
+  /** True when new credentials could help (401/403/insufficient scope): the node offers Edit Credentials. */
+  readonly auth?: boolean;
+  /** What the note is about, for the vscode layer to pick words and a command (e.g. 'noCatalog', 'noTags'). */
+  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filtered';
+}
+
+export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | LoadMoreNode | MessageNode;
+
+export const registryNodeId = (registry: string): string => `r|${registry}`;
+export const repositoryNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}`;
+export const tagNodeId = (registry: string, repository: string, tag: string): string => `r|${registry}|${repository}|${tag}`;
+
+/** The `contextValue` of a node: what `when` clauses in package.json test with `viewItem`. */
+export function contextValue(node: ExplorerNode, multiArch = false): string {
+  switch (node.kind) {
+    case 'registry':
+      return 'registry';
+    case 'repository':
+      return 'repository';
+    case 'tag':
+      return multiArch ? 'tag.multiarch' : 'tag';
+    case 'loadMore':
+      return 'loadMore';
+    case 'message':
+      if (node.severity === 'info') return 'info';
+      return node.auth ? 'error.auth' : 'error';
+  }
+}
+
+/** The first `shown` items of `all` and how many are left. */
+export function visiblePage<T>(all: readonly T[], shown: number): { visible: T[]; remaining: number } {
+  const n = Math.max(0, Math.min(shown, all.length));
+  return { visible: all.slice(0, n), remaining: all.length - n };
+}
+
+/** How many tags to show after one more "Load more…". */
+export function nextShown(shown: number, pageSize: number, total: number): number {
+  return Math.min(total, shown + Math.max(1, pageSize));
+}
+
+/** The children of a repository: the visible page of (sorted) tags, then a "Load more…" node if any remain. */
+export function tagChildren(
+  registry: string,
+  repository: string,
+  sortedTags: readonly string[],
+  shown: number,
+): (TagNode | LoadMoreNode)[] {
+  const { visible, remaining } = visiblePage(sortedTags, shown);
+  const nodes: (TagNode | LoadMoreNode)[] = visible.map((tag) => ({
+    kind: 'tag',
+    id: tagNodeId(registry, repository, tag),
+    registry,
+    repository,
+    tag,
+  }));
+  if (remaining > 0) nodes.push({ kind: 'loadMore', id: `${repositoryNodeId(registry, repository)}|more`, registry, repository, remaining });
+  return nodes;
+}
+
+/**
+ * The repositories to show: the catalog pages loaded so far plus the ones added by hand, without duplicates,
+ * A→Z, narrowed by a case-insensitive substring filter.
+ */
+export function repositoryList(catalog: readonly string[], manual: readonly string[], filter?: string): string[] {
+  const all = [...new Set([...catalog, ...manual])].sort();
+  const f = filter?.trim().toLowerCase();
+  return f ? all.filter((r) => r.toLowerCase().includes(f)) : all;
+}
+
+export function repositoryChildren(
+  registry: string,
+  repositories: readonly string[],
+  hasMore: boolean,
+): (RepositoryNode | LoadMoreNode)[] {
+  const nodes: (RepositoryNode | LoadMoreNode)[] = repositories.map((repository) => ({
+    kind: 'repository',
+    id: repositoryNodeId(registry, repository),
+    registry,
+    repository,
+  }));
+  if (hasMore) nodes.push({ kind: 'loadMore', id: `${registryNodeId(registry)}|more`, registry });
+  return nodes;
+}
+
+export { sortTags, type TagSort };
+
+/**
+ * For each tag whose digest is known, the other tags (in `order`) that point at the same digest.
+ * Tags without a shared digest are absent from the result.
+ */
+export function sharedDigests(digests: ReadonlyMap<string, string>, order: readonly string[]): Map<string, string[]> {
+  const byDigest = new Map<string, string[]>();
+  for (const tag of order) {
+    const d = digests.get(tag);
+    if (d === undefined) continue;
+    const list = byDigest.get(d);
+    if (list) list.push(tag);
+    else byDigest.set(d, [tag]);
+  }
+  const out = new Map<string, string[]>();
+  for (const tags of byDigest.values()) {
+    if (tags.length < 2) continue;
+    for (const tag of tags) out.set(tag, tags.filter((t) => t !== tag));
+  }
+  return out;
+}
+
+/**
+ * "= latest", "= latest, 2.0", "= latest, 2.0 +3": the other tags of the same image, moving aliases (tags that are
+ * not versions, like `latest`) first because they say most.
+ */
+export function sharedLabel(others: readonly string[], max = 2): string {
+  if (others.length === 0) return '';
+  const sorted = sortTags(others);
+  const ordered = [...sorted.filter((t) => !tagVersion(t)), ...sorted.filter((t) => tagVersion(t))];
+  const head = ordered.slice(0, max).join(', ');
+  return ordered.length > max ? `= ${head} +${ordered.length - max}` : `= ${head}`;
+}
+
+/** The description of a tag row: short digest and shared-digest label, once the digest is known. */
+export function tagDescription(digest: string | undefined, others: readonly string[] = []): string {
+  if (!digest) return '';
+  const label = sharedLabel(others);
+  return label ? `${shortDigest(digest)} ${label}` : shortDigest(digest);
+}
+
+/** `sha256:975164…e3af826e`: enough of both ends to recognise a digest in a sentence. */
+export function middleDigest(digest: string, head = 6, tail = 8): string {
+  const i = digest.indexOf(':');
+  const algo = i < 0 ? '' : digest.slice(0, i + 1);
+  const hex = i < 0 ? digest : digest.slice(i + 1);
+  if (hex.length <= head + tail + 1) return digest;
+  return `${algo}${hex.slice(0, head)}…${hex.slice(-tail)}`;
+}
+
+export { shortDigest };
+
+/** Bytes in binary units: `512 B`, `1.5 KiB`, `23 MiB`. */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} ${units[u]}` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}

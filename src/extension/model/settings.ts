@@ -1,0 +1,136 @@
+// The `registryExplorer.*` settings as plain data, validated, with the edits the commands make to them.
+// No `vscode` import: the vscode layer reads the raw values and writes back what these functions return.
+import { parseRegistry } from '../../registry/reference';
+import type { TagSort } from '../../registry/tagsort';
+
+/** One entry of `registryExplorer.registries`, exactly as stored in settings (never a secret). */
+export interface RegistrySetting {
+  url: string;
+  username?: string;
+  insecure?: boolean;
+  caFile?: string;
+  repositories?: string[];
+}
+
+/** A valid entry with its key: the normalised `host[:port]`. */
+export interface RegistryEntry extends RegistrySetting {
+  readonly key: string;
+}
+
+export interface ExplorerSettings {
+  registries: RegistryEntry[];
+  /** Entries that could not be used, in plain words (shown once in the log). */
+  problems: string[];
+  pageSize: number;
+  concurrency: number;
+  tagSort: TagSort;
+  protect: string[];
+}
+
+/** The key a registry is known by everywhere (settings, sessions, secret storage): its normalised host. */
+export function registryKey(url: string): string {
+  return parseRegistry(url).host;
+}
+
+function positiveInt(v: unknown, fallback: number, max: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? Math.min(v, max) : fallback;
+}
+
+/** Reads raw setting values (as `WorkspaceConfiguration.get` returns them) into checked data. */
+export function readSettings(raw: {
+  registries?: unknown;
+  pageSize?: unknown;
+  concurrency?: unknown;
+  tagSort?: unknown;
+  protect?: unknown;
+}): ExplorerSettings {
+  const registries: RegistryEntry[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const item of Array.isArray(raw.registries) ? raw.registries : []) {
+    if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') {
+      problems.push('an entry of registryExplorer.registries has no "url"');
+      continue;
+    }
+    const s = item as RegistrySetting;
+    let key: string;
+    try {
+      key = registryKey(s.url);
+    } catch (e) {
+      problems.push(`registryExplorer.registries: ${(e as Error).message}`);
+      continue;
+    }
+    if (seen.has(key)) {
+      problems.push(`registryExplorer.registries lists ${key} twice; the first entry is used`);
+      continue;
+    }
+    seen.add(key);
+    registries.push({
+      key,
+      url: s.url,
+      username: typeof s.username === 'string' && s.username ? s.username : undefined,
+      insecure: s.insecure === true,
+      caFile: typeof s.caFile === 'string' && s.caFile ? s.caFile : undefined,
+      repositories: Array.isArray(s.repositories) ? s.repositories.filter((r): r is string => typeof r === 'string' && r !== '') : [],
+    });
+  }
+  return {
+    registries,
+    problems,
+    pageSize: positiveInt(raw.pageSize, 100, 10000),
+    concurrency: positiveInt(raw.concurrency, 8, 64),
+    tagSort: raw.tagSort === 'alphabetical' ? 'alphabetical' : 'semver',
+    protect: Array.isArray(raw.protect) ? raw.protect.filter((p): p is string => typeof p === 'string') : ['^latest$'],
+  };
+}
+
+/** Drops `undefined`/empty fields so settings.json stays tidy. */
+function tidy(s: RegistrySetting): RegistrySetting {
+  const out: RegistrySetting = { url: s.url };
+  if (s.username) out.username = s.username;
+  if (s.insecure) out.insecure = true;
+  if (s.caFile) out.caFile = s.caFile;
+  if (s.repositories && s.repositories.length > 0) out.repositories = [...s.repositories];
+  return out;
+}
+
+function sameKey(item: unknown, key: string): boolean {
+  if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') return false;
+  try {
+    return registryKey((item as RegistrySetting).url) === key;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The raw list with `setting` added, or replacing the entry with the same key (keeping that entry's place and
+ * the fields `setting` leaves out, e.g. its repositories).
+ */
+export function withRegistry(raw: readonly unknown[], setting: RegistrySetting): unknown[] {
+  const key = registryKey(setting.url);
+  const i = raw.findIndex((item) => sameKey(item, key));
+  if (i < 0) return [...raw, tidy(setting)];
+  const merged = tidy({ ...(raw[i] as RegistrySetting), ...setting });
+  if (setting.username === undefined || setting.username === '') delete merged.username;
+  return raw.map((item, j) => (j === i ? merged : item));
+}
+
+export function withoutRegistry(raw: readonly unknown[], key: string): unknown[] {
+  return raw.filter((item) => !sameKey(item, key));
+}
+
+/** The raw list with `repository` added by hand to the registry `key` (no duplicates, A→Z). */
+export function withRepository(raw: readonly unknown[], key: string, repository: string): unknown[] {
+  return raw.map((item) => {
+    if (!sameKey(item, key)) return item;
+    const s = item as RegistrySetting;
+    const repositories = [...new Set([...(s.repositories ?? []), repository])].sort();
+    return { ...s, repositories };
+  });
+}
+
+/** The key under which a registry's credential is kept in SecretStorage. */
+export function secretKey(registry: string): string {
+  return `registryExplorer.credential/${registry}`;
+}

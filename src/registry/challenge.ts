@@ -47,7 +47,7 @@ function parseOne(input: string): Challenge[] {
     out.push(current);
     s = after;
     const t68 = /^\s+([A-Za-z0-9\-._~+/]+=*)\s*(,|$)/.exec(s);
-    if (t68 && !/^\s+[!#$%&'*+\-.^_`|~0-9A-Za-z]+\s*=[^=]/.test(s)) {
+    if (t68 && !/^\s+[!#$%&'*+\-.^_`|~0-9A-Za-z]+\s*=\s*[^=,\s]/.test(s)) {
       current.params.token68 = t68[1];
       s = s.slice(t68[0].length);
     }

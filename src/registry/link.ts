@@ -6,7 +6,8 @@ export function nextLink(header: string | string[] | undefined, pageUrl: string)
   for (const value of values) {
     for (const m of value.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+)*)/g)) {
       const params = m[2];
-      if (/;\s*rel\s*=\s*"?(?:[^"]*\s)?next(?:\s[^"]*)?"?/i.test(params)) {
+      const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;"]+))/i.exec(params);
+      if (rel && (rel[1] ?? rel[2]).toLowerCase().split(/\s+/).includes('next')) {
         try {
           return new URL(m[1], pageUrl).toString();
         } catch {

@@ -172,12 +172,14 @@ function runHelper(name: string, action: 'get' | 'list', input: string, options:
 }
 
 /** `docker-credential-<name> get` for one server URL. Undefined when the helper has no login for it. */
-async function helperGet(name: string, serverURL: string, options: DockerConfigOptions): Promise<Credential | undefined> {
+async function helperGet(name: string, serverURL: string, host: string, options: DockerConfigOptions): Promise<Credential | undefined> {
   const program = `docker-credential-${name}`;
   const run = await runHelper(name, 'get', serverURL, options);
   if (run.code !== 0) {
-    if (/credentials not found/i.test(run.stdout)) return undefined;
-    throw new HelperError(`${program} get failed with exit code ${run.code ?? 'signal'}`);
+    // Helpers exit non-zero for "no login here" (the usual "credentials not found in native keychain") and
+    // for their own troubles (locked keychain, expired cloud login): either way there is no credential.
+    if (!/credentials not found/i.test(run.stdout)) options.logger?.warn(`credential helper for ${host}: ${program} get exited with code ${run.code ?? 'signal'}; going on without its login`);
+    return undefined;
   }
   let reply: unknown;
   try {
@@ -207,7 +209,7 @@ async function helperList(name: string, options: DockerConfigOptions): Promise<s
 /** Asks a helper for the host: under the name docker uses, then under any other name it lists for the same host. */
 async function helperLookup(name: string, host: string, options: DockerConfigOptions): Promise<Credential | undefined> {
   const primary = host === DOCKER_HUB ? HUB_SERVER_URL : host;
-  const found = await helperGet(name, primary, options);
+  const found = await helperGet(name, primary, host, options);
   if (found) return found;
   let others: string[] = [];
   try {
@@ -216,7 +218,7 @@ async function helperLookup(name: string, host: string, options: DockerConfigOpt
     return undefined; // some helpers cannot list; the direct lookup already said "not found"
   }
   for (const url of others) {
-    const c = await helperGet(name, url, options);
+    const c = await helperGet(name, url, host, options);
     if (c) return c;
   }
   return undefined;

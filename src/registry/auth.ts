@@ -113,7 +113,10 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       mode = 'basic';
       const basic = basicHeader(cred);
       if (!basic || (wasBasic && sentAuth)) throw unauthorized(first, req, cred);
-      return finish(await attempt(req, basic), req, cred);
+      // Basic has no scopes: a 401 to the password is a wrong password, whatever the request was.
+      const second = await attempt(req, basic);
+      if (second.status === 401) throw unauthorized(second, req, cred);
+      return second;
     }
     throw new RegistryError('UNAUTHORIZED', `${host} refused the request and did not say how to log in`, {
       status: 401,

@@ -205,7 +205,7 @@ export function redactUrl(url: string): string {
     u.username = '';
     u.password = '';
     for (const key of [...u.searchParams.keys()]) {
-      if (/token|password|secret|auth|key/i.test(key)) u.searchParams.set(key, 'REDACTED');
+      if (/token|password|secret|auth|key|sig|credential/i.test(key)) u.searchParams.set(key, 'REDACTED');
     }
     return u.toString();
   } catch {

@@ -2,7 +2,7 @@
 // cancellation by AbortSignal, retries with backoff for idempotent requests, and plain-words errors.
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from './undici';
 import { cancelled, sleep } from './concurrency';
 import { RegistryError } from './errors';
 import type { Logger } from './types';

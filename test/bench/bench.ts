@@ -1,0 +1,123 @@
+// `npm run bench`: regx against its peers on one real local registry, side by side in one run.
+//  - resolving 1000 tag digests: `regx tags --digests` vs a raw keep-alive HEAD loop at the same concurrency
+//    (the limit) vs a loop of `skopeo inspect --raw | sha256sum`;
+//  - pruning 500 digests: `regx prune --yes` vs a raw DELETE loop at the same concurrency.
+// Targets (2-core machine): digests ≤ 1.3× raw HEAD and ≥ 15× faster than skopeo; prune ≤ 1.2× raw DELETE.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from '../../src/registry/undici';
+import { startRegistry, type TestRegistry } from '../support/registry';
+import { FULL_ACCEPT, pushManyTags } from '../support/seed';
+import { ensureSystemPackages } from '../support/system';
+
+const TAGS = 1000;
+const PRUNE = 500;
+const CONCURRENCY = 8;
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+async function timeAsync(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+function regx(args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`regx ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+async function rawLoop(registry: TestRegistry, method: 'HEAD' | 'DELETE', paths: string[]): Promise<void> {
+  const pool = new Pool(registry.url, { connections: CONCURRENCY });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      const res = await pool.request({ method, path, headers: { accept: FULL_ACCEPT } });
+      await res.body.dump();
+      const ok = method === 'HEAD' ? res.statusCode === 200 : res.statusCode === 202;
+      if (!ok) throw new Error(`${method} ${path} → ${res.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await pool.close();
+}
+
+async function main(): Promise<void> {
+  ensureSystemPackages(['docker-registry', 'skopeo']);
+  const registry = await startRegistry({ auth: 'none' });
+  try {
+    process.stderr.write(`seeding ${TAGS} tags × 3 repositories…\n`);
+    const bench = await pushManyTags(registry, 'bench', TAGS, { distinctDigests: true });
+    const pruneA = await pushManyTags(registry, 'prune-a', TAGS, { distinctDigests: true });
+    const pruneB = await pushManyTags(registry, 'prune-b', TAGS, { distinctDigests: true });
+
+    // --- digests ---------------------------------------------------------------------------------------
+    const regxRuns: number[] = [];
+    const rawRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      let out = '';
+      regxRuns.push(time(() => (out = regx(['tags', `${registry.host}/bench`, '--digests', '--json', '--concurrency', String(CONCURRENCY)]))));
+      const rows = JSON.parse(out) as { tag: string; digest: string }[];
+      const wrong = rows.filter((r) => bench.digests[r.tag] !== r.digest);
+      if (rows.length !== TAGS || wrong.length) throw new Error(`regx returned ${rows.length} tags, ${wrong.length} with a wrong digest`);
+      rawRuns.push(await timeAsync(() => rawLoop(registry, 'HEAD', bench.tags.map((t) => `/v2/bench/manifests/${t}`))));
+    }
+    process.stderr.write(`skopeo loop over ${TAGS} tags (takes a while)…\n`);
+    const script = `for t in "$@"; do skopeo inspect --raw --tls-verify=false "docker://${registry.host}/bench:$t" | sha256sum; done`;
+    let skopeoOut = '';
+    const skopeoMs = time(() => (skopeoOut = execFileSync('bash', ['-c', script, 'skopeo-loop', ...bench.tags], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })));
+    const firstSkopeo = `sha256:${skopeoOut.split(/\s+/)[0]}`;
+    if (firstSkopeo !== bench.digests[bench.tags[0]]) throw new Error(`skopeo's digest of ${bench.tags[0]} differs: ${firstSkopeo}`);
+
+    // --- prune -------------------------------------------------------------------------------------------
+    const range = '<1.5.0'; // semverTag: 1.0.0 … 1.4.99 are the first 500
+    let pruneJson = '';
+    const pruneMs = time(() => (pruneJson = regx(['prune', `${registry.host}/prune-a`, '--semver', range, '--yes', '--json', '--concurrency', String(CONCURRENCY)])));
+    const pruned = JSON.parse(pruneJson) as { deleted: string[]; failed: unknown[] };
+    if (pruned.deleted.length !== PRUNE || pruned.failed.length) throw new Error(`prune deleted ${pruned.deleted.length}, failed ${pruned.failed.length}`);
+    const expected = new Set(pruneA.tags.slice(0, PRUNE).map((t) => pruneA.digests[t]));
+    if (!pruned.deleted.every((d) => expected.has(d))) throw new Error('prune deleted a digest outside the range');
+    const rawDeleteMs = await timeAsync(() => rawLoop(registry, 'DELETE', pruneB.tags.slice(0, PRUNE).map((t) => `/v2/prune-b/manifests/${pruneB.digests[t]}`)));
+
+    const regxMs = median(regxRuns);
+    const rawMs = median(rawRuns);
+    const rows: [string, string, string, string][] = [
+      [`resolve ${TAGS} digests`, `regx tags --digests: ${seconds(regxMs)}`, `raw HEAD loop (${CONCURRENCY} conns): ${seconds(rawMs)}`, `${(regxMs / rawMs).toFixed(2)}× raw (target ≤ 1.3×)`],
+      [`resolve ${TAGS} digests`, `regx tags --digests: ${seconds(regxMs)}`, `skopeo inspect --raw | sha256sum loop: ${seconds(skopeoMs)}`, `${(skopeoMs / regxMs).toFixed(1)}× faster (target ≥ 15×)`],
+      [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `raw DELETE loop (${CONCURRENCY} conns): ${seconds(rawDeleteMs)}`, `${(pruneMs / rawDeleteMs).toFixed(2)}× raw (target ≤ 1.2×)`],
+    ];
+    const table = ['| task | regx | peer | ratio |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    process.stdout.write(`\n${table}\n\n(median of 3 for regx and raw HEAD; one run each for skopeo, prune and raw DELETE; ${TAGS}-tag repositories on loopback)\n`);
+    const resultsDir = join(ROOT, 'test-results');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(
+      join(resultsDir, 'bench.json'),
+      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
+    );
+  } finally {
+    await registry.stop();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

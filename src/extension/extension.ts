@@ -5,6 +5,7 @@ import { addRegistry, addRepository, editCredentials, filterRepositories, import
 import { pruneTags } from './commands/prune';
 import { copyDigest, copyImageReference, copyPullCommand, deleteImage, openConfig, openManifest, untag } from './commands/tags';
 import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
+import type { CredentialStore } from '../credentials/store';
 import { createLog } from './log';
 import { ManifestDocumentProvider, SCHEME } from './manifestProvider';
 import type { ExplorerNode, LoadMoreNode } from './model/nodes';
@@ -14,14 +15,20 @@ import { testHooks, type TestHooks } from './ui';
 
 export const VIEW_ID = 'registryExplorer.registries';
 
-/** What `activate` returns (the extension's `exports`), for the extension-host tests. */
+/**
+ * What `activate` returns (the extension's `exports`). Everything but `activationMs` is present only in
+ * Development and Test mode (the extension-host tests): an installed extension hands no other extension its
+ * tree, its clients or its credential store.
+ */
 export interface ExplorerApi {
-  readonly treeProvider: RegistryTreeProvider;
-  readonly view: vscode.TreeView<ExplorerNode>;
-  /** Only outside Production mode (extension development and tests); undefined for installed users. */
-  readonly testHooks?: TestHooks;
   /** How long activate() took, in ms. */
   readonly activationMs: number;
+  readonly treeProvider?: RegistryTreeProvider;
+  readonly view?: vscode.TreeView<ExplorerNode>;
+  /** Answers prompts instead of the user and records messages: see src/extension/ui.ts. */
+  readonly testHooks?: TestHooks;
+  /** The SecretStorage-backed credential store (to check the round trip). */
+  readonly credentials?: CredentialStore;
 }
 
 function updateContextKeys(view: vscode.TreeView<ExplorerNode>): void {
@@ -87,8 +94,8 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
 
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(1)} ms`);
-  const testMode = context.extensionMode !== vscode.ExtensionMode.Production;
-  return { treeProvider: tree, view, testHooks: testMode ? testHooks : undefined, activationMs };
+  if (context.extensionMode === vscode.ExtensionMode.Production) return { activationMs };
+  return { activationMs, treeProvider: tree, view, testHooks, credentials: secrets };
 }
 
 export function deactivate(): void {

@@ -116,6 +116,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     return s.client;
   }
 
+  /** The registries that have an engine client (for tests: none before the view asks for anything). */
+  openClients(): string[] {
+    return [...this.sessions.values()].filter((s) => s.client !== undefined).map((s) => s.entry.key);
+  }
+
   /** The registry's `/v2/` answer, cached per session. */
   ping(registry: string): Promise<PingResult> {
     const s = this.session(registry);

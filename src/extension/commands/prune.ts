@@ -233,14 +233,16 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
     notify('info', t('Nothing left to delete in {0}.', where));
     return { registry: entry.key, repository, plan };
   }
+  const tagsWord = s.delete === 1 ? t('1 tag') : t('{0} tags', s.delete);
+  const imagesWord = s.digests === 1 ? t('1 image') : t('{0} images', s.digests);
   const detail = [
-    t('{0} tags deleted ({1} images), {2} kept, {3} skipped.', s.delete, s.digests, s.keep, s.skip),
+    t('{0} deleted ({1}), {2} kept, {3} skipped.', tagsWord, imagesWord, s.keep, s.skip),
     ...plan.notes,
     ...(applied.ignored.length ? [t('Not deleted although checked (the policy keeps them): {0}', applied.ignored.join(', '))] : []),
     '',
     t('This cannot be undone.'),
   ].join('\n');
-  const ok = await confirm('prune.confirm', t('Delete {0} tags ({1} images) from {2}?', s.delete, s.digests, where), detail, t('Delete'));
+  const ok = await confirm('prune.confirm', t('Delete {0} ({1}) from {2}?', tagsWord, imagesWord, where), detail, t('Delete'));
   if (!ok) return { registry: entry.key, repository, plan };
 
   const client = await explorer.tree.client(entry.key);

@@ -210,8 +210,9 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
   const images = plan.reduce((n, p) => n + p.impacts.length, 0);
   const removed = plan.flatMap((p) => p.impacts.flatMap((i) => i.tags.map((tag) => `${p.group.registry}/${p.group.repository}:${tag}`)));
   const where = plan.length === 1 ? `${plan[0].group.registry}/${plan[0].group.repository}` : t('{0} repositories', plan.length);
+  const tagCount = removed.length === 1 ? t('1 tag') : t('{0} tags', removed.length);
   const message =
-    images === 1 ? t('Delete 1 image from {0}? {1} tags disappear with it.', where, removed.length) : t('Delete {0} images from {1}? {2} tags disappear with them.', images, where, removed.length);
+    images === 1 ? t('Delete 1 image from {0}? It takes {1} with it.', where, tagCount) : t('Delete {0} images from {1}? They take {2} with them.', images, where, tagCount);
   const lines: string[] = [];
   for (const p of plan) {
     if (plan.length > 1) lines.push(`${p.group.registry}/${p.group.repository}:`);
@@ -271,10 +272,11 @@ async function reportDelete(explorer: Explorer, registries: string[], outcome: D
   }
   if (outcome.deleted.length === 0 && stop) return;
   const tags = outcome.removedTags.map((r) => r.slice(r.lastIndexOf(':') + 1));
+  const tagCount = tags.length === 1 ? t('1 tag') : t('{0} tags', tags.length);
   let message =
     outcome.deleted.length === 1
-      ? t('Deleted 1 image ({0} tags: {1}).', tags.length, tags.join(', '))
-      : t('Deleted {0} images ({1} tags: {2}).', outcome.deleted.length, tags.length, tags.join(', '));
+      ? t('Deleted 1 image ({0}: {1}).', tagCount, tags.join(', '))
+      : t('Deleted {0} images ({1}: {2}).', outcome.deleted.length, tagCount, tags.join(', '));
   if (outcome.failed.length > 0) message += ' ' + t('{0} could not be deleted (see the log).', outcome.failed.length);
   if (outcome.cancelled) message += ' ' + t('Cancelled before the rest.');
   const selfHosted = await Promise.all(

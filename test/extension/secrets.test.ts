@@ -1,0 +1,126 @@
+// Credentials inside a real VS Code: Add Registry (tested before saving), SecretStorage round trip, a 401 as an
+// error node with Edit Credentials, Remove Registry deleting the secret. Passwords never reach settings or messages.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MessageNode } from '../../src/extension/model/nodes';
+import { testRegistry } from './config';
+import { answerWith, clearAnswers, explorerApi, hostOf, messagesText, registryNode, repositoryNode, setRegistries, tagNodes, type TestApi } from './explorer-helpers';
+
+describe('Registry Explorer: credentials and SecretStorage', function () {
+  this.timeout(60_000);
+  let t: TestApi;
+  let basic: ReturnType<typeof testRegistry>;
+  let host: string;
+
+  before(async () => {
+    basic = testRegistry('basic');
+    assert.ok(basic.username && basic.password, 'the basic registry has no user');
+    host = hostOf(basic.url);
+    t = await explorerApi();
+    await setRegistries([]);
+    await t.credentials.delete(host);
+  });
+
+  afterEach(() => clearAnswers(t.hooks));
+  after(async () => {
+    await t.credentials.delete(host);
+    await setRegistries([]);
+  });
+
+  function registriesSetting(): unknown[] {
+    return vscode.workspace.getConfiguration('registryExplorer').get<unknown[]>('registries') ?? [];
+  }
+
+  it('Add Registry tests the connection first: a wrong password saves nothing and says what failed', async () => {
+    const wrong = `wrong-${basic.password!.slice(3)}`;
+    const state = answerWith(t.hooks, {
+      'addRegistry.url': basic.url,
+      'addRegistry.auth': 'User name and password',
+      'addRegistry.username': basic.username,
+      'addRegistry.password': wrong,
+    });
+    const key = await vscode.commands.executeCommand<string | undefined>('registryExplorer.addRegistry');
+    assert.deepEqual(state.unexpected, []);
+    assert.equal(key, undefined);
+    assert.deepEqual(registriesSetting(), []);
+    assert.equal(await t.credentials.get(host), undefined);
+    const text = messagesText(t.hooks);
+    assert.match(text, /\[error\] Could not connect to /);
+    assert.ok(!text.includes(wrong), 'the password appeared in a message');
+    const pw = state.asked.find((r) => r.id === 'addRegistry.password');
+    assert.ok(pw, 'no password prompt');
+  });
+
+  it('validates the URL as you type', async () => {
+    let validate: ((v: string) => string | undefined) | undefined;
+    answerWith(t.hooks, {
+      'addRegistry.url': (r: { validate?: (v: string) => string | undefined }) => {
+        validate = r.validate;
+        return undefined;
+      },
+    });
+    await vscode.commands.executeCommand('registryExplorer.addRegistry');
+    assert.ok(validate);
+    assert.ok(validate('ftp://x'), 'ftp:// accepted');
+    assert.ok(validate(''), 'empty accepted');
+    assert.ok(validate('host/with/path'), 'a path accepted');
+    assert.equal(validate('localhost:5000'), undefined);
+    assert.equal(validate('https://registry.example.com'), undefined);
+  });
+
+  it('saves the password only in SecretStorage (round trip), the user name in settings', async () => {
+    answerWith(t.hooks, {
+      'addRegistry.url': basic.url,
+      'addRegistry.auth': 'User name and password',
+      'addRegistry.username': basic.username,
+      'addRegistry.password': basic.password,
+    });
+    const key = await vscode.commands.executeCommand<string | undefined>('registryExplorer.addRegistry');
+    assert.equal(key, host, messagesText(t.hooks));
+    assert.deepEqual(await t.credentials.get(host), { username: basic.username, password: basic.password });
+    assert.deepEqual(registriesSetting(), [{ url: basic.url, username: basic.username }]);
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('registryExplorer')).includes(basic.password!), 'the password is in the settings');
+
+    const reg = await registryNode(t.tree, host);
+    assert.equal(t.tree.getTreeItem(reg).description, basic.username);
+    const repo = await repositoryNode(t.tree, host, 'app');
+    const tags = await tagNodes(t.tree, repo);
+    assert.ok(tags.some((n) => n.tag === 'latest'), 'the logged-in tree shows no tags');
+  });
+
+  it('shows a 401 as an error node offering Edit Credentials, which fixes it', async () => {
+    await t.credentials.delete(host);
+    t.tree.refresh();
+    const reg = await registryNode(t.tree, host);
+    const kids = await t.tree.getChildren(reg);
+    const err = kids.find((n): n is MessageNode => n.kind === 'message' && n.severity === 'error');
+    assert.ok(err, `no error node: ${kids.map((n) => n.kind).join(', ')}`);
+    assert.equal(err.auth, true);
+    assert.equal(t.tree.getTreeItem(err).contextValue, 'error.auth');
+
+    const state = answerWith(t.hooks, {
+      'editCredentials.auth': 'User name and password',
+      'editCredentials.username': (r: { value?: string }) => r.value ?? basic.username,
+      'editCredentials.password': basic.password,
+    });
+    const ok = await vscode.commands.executeCommand<boolean>('registryExplorer.editCredentials', err);
+    assert.equal(ok, true, messagesText(t.hooks));
+    assert.deepEqual(state.unexpected, []);
+    assert.deepEqual(await t.credentials.get(host), { username: basic.username, password: basic.password });
+    const after = await t.tree.getChildren(await registryNode(t.tree, host));
+    assert.ok(after.some((n) => n.kind === 'repository'), 'still no repositories after Edit Credentials');
+  });
+
+  it('Remove Registry removes the entry and its secret after a confirm', async () => {
+    const reg = await registryNode(t.tree, host);
+    answerWith(t.hooks, { 'removeRegistry.confirm': false });
+    assert.equal(await vscode.commands.executeCommand('registryExplorer.removeRegistry', reg), false);
+    assert.ok(await t.credentials.get(host), 'Cancel removed the secret');
+
+    answerWith(t.hooks, { 'removeRegistry.confirm': true });
+    assert.equal(await vscode.commands.executeCommand('registryExplorer.removeRegistry', reg), true);
+    assert.equal(await t.credentials.get(host), undefined);
+    assert.deepEqual(registriesSetting(), []);
+    assert.deepEqual(await t.tree.getChildren(), []);
+  });
+});

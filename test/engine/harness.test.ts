@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { ACCESS_PULL_ONLY, ACCESS_STAR_NOT_DELETE, libtrustKeyId } from '../support/token-server';
-import { startRegistry, type RegistryUser, type TestRegistry } from '../support/registry';
+import { credentialSource, startRegistry, type RegistryUser, type TestRegistry } from '../support/registry';
 import { FULL_ACCEPT, pushImage, pushIndex, pushManyTags, seedStandard, type StandardDataset } from '../support/seed';
 import {
   FAULT_CHALLENGES,
@@ -220,6 +220,12 @@ describe('harness: basic auth registry', function () {
       const h = await headDigest(`${reg.url}/v2/app/manifests/latest`, { Authorization: basic(user) });
       assert.equal(h.digest, data.repositories.app.tags['2.0.0']);
     }
+  });
+
+  it('hands the engine a credential source for its own host only', async () => {
+    const source = credentialSource(reg, 'bob');
+    assert.deepEqual(await source(reg.host), { username: 'bob', password: 'bob-secret-pw' });
+    assert.equal(await source('127.0.0.1:1'), undefined);
   });
 
   it('never shows passwords when a registry or user is inspected', () => {

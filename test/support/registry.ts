@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ensureSystemPackages, makeTestDir } from './system';
+import type { Credential, CredentialSource } from '../../src/registry/types';
 import { ACCESS_FULL, startTokenServer, type AccessRule, type TokenServer, type TokenServerOptions } from './token-server';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -134,8 +135,16 @@ interface Live {
   dir: string;
   keep: boolean;
 }
-const live = new Set<Live>();
-let hooksInstalled = false;
+
+// Shared through globalThis: every test bundle carries its own copy of this module, but one process needs one
+// set of hooks (and one list of registries to kill).
+interface Bookkeeping {
+  live: Set<Live>;
+  hooksInstalled: boolean;
+}
+const BOOKKEEPING = Symbol.for('regx.test.registry.bookkeeping');
+const book: Bookkeeping = ((globalThis as Record<symbol, unknown>)[BOOKKEEPING] ??= { live: new Set<Live>(), hooksInstalled: false }) as Bookkeeping;
+const live = book.live;
 
 function killAllNow(): void {
   for (const l of live) {
@@ -150,8 +159,8 @@ function killAllNow(): void {
 }
 
 function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
+  if (book.hooksInstalled) return;
+  book.hooksInstalled = true;
   process.on('exit', killAllNow);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
@@ -384,4 +393,17 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   };
   Object.defineProperty(reg, inspect.custom, { value: () => `TestRegistry(${url}, auth=${auth})`, enumerable: false });
   return reg;
+}
+
+/**
+ * A CredentialSource for the engine that knows one user of this registry (default the first), by host.
+ * `identityToken: true` hands out the user's refresh token instead of the password (token mode).
+ */
+export function credentialSource(reg: Pick<TestRegistry, 'host' | 'users' | 'admin'>, username?: string, opts: { identityToken?: boolean } = {}): CredentialSource {
+  const user = username === undefined ? reg.users[0] : [...reg.users, ...(reg.admin ? [reg.admin] : [])].find((u) => u.username === username);
+  if (user === undefined) throw new Error(`no user ${username ?? '(first)'} on ${reg.host}`);
+  const credential: Credential = opts.identityToken
+    ? { username: user.username, identityToken: user.refreshToken ?? '' }
+    : { username: user.username, password: user.password };
+  return async (host: string) => (host === reg.host || host === `http://${reg.host}` ? { ...credential } : undefined);
 }

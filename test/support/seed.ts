@@ -535,17 +535,18 @@ export async function seedStandard(target: SeedTarget & { dataDir?: string }, op
 }
 
 // Storage snapshots of seeded registries, per dataset variant, removed when the process exits.
-const templates = new Map<string, { dir: string; dataset: StandardDataset }>();
-let templateExitHook = false;
+// Shared through globalThis so every test bundle in one process reuses the same snapshots.
+const TEMPLATES = Symbol.for('regx.test.seed.templates');
+const templates = ((globalThis as Record<symbol, unknown>)[TEMPLATES] ??= new Map()) as Map<string, { dir: string; dataset: StandardDataset }>;
 
 function isEmptyStorage(dataDir: string): boolean {
   return !existsSync(dataDir) || readdirSync(dataDir).length === 0;
 }
 
 function saveTemplate(key: string, dataDir: string, dataset: StandardDataset): void {
+  if (templates.has(key)) return;
   const dir = makeTestDir('regx-seed-template-');
-  if (!templateExitHook) {
-    templateExitHook = true;
+  if (templates.size === 0) {
     process.on('exit', () => {
       for (const t of templates.values()) rmSync(t.dir, { recursive: true, force: true });
     });

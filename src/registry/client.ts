@@ -463,11 +463,11 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
     ping,
     repositoriesPage: (opts) => page('catalog', undefined, opts),
     listRepositories: (opts) => listAll('catalog', undefined, opts),
-    tagsPage: (repository, opts) => {
+    tagsPage: async (repository, opts) => {
       validateRepository(repository);
       return page('tags', repository, opts);
     },
-    listTags: (repository, opts) => {
+    listTags: async (repository, opts) => {
       validateRepository(repository);
       return listAll('tags', repository, opts);
     },

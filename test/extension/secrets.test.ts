@@ -1,6 +1,9 @@
 // Credentials inside a real VS Code: Add Registry (tested before saving), SecretStorage round trip, a 401 as an
 // error node with Edit Credentials, Remove Registry deleting the secret. Passwords never reach settings or messages.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageNode } from '../../src/extension/model/nodes';
 import { testRegistry } from './config';
@@ -122,5 +125,29 @@ describe('Registry Explorer: credentials and SecretStorage', function () {
     assert.equal(await t.credentials.get(host), undefined);
     assert.deepEqual(registriesSetting(), []);
     assert.deepEqual(await t.tree.getChildren(), []);
+  });
+
+  it('imports registries from the docker config, which keeps providing their login', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regx-docker-config-'));
+    const saved = process.env.DOCKER_CONFIG;
+    // The extension host is this process: the docker config lookup sees the variable.
+    process.env.DOCKER_CONFIG = dir;
+    try {
+      const auth = Buffer.from(`${basic.username}:${basic.password}`).toString('base64');
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [host]: { auth } } }), { mode: 0o600 });
+      const state = answerWith(t.hooks, { 'importDockerConfig.registries': (r: { items?: readonly vscode.QuickPickItem[] }) => r.items!.filter((i) => i.picked) });
+      const added = await vscode.commands.executeCommand<string[]>('registryExplorer.importDockerConfig');
+      assert.deepEqual(state.unexpected, []);
+      assert.deepEqual(added, [host]);
+      assert.deepEqual(registriesSetting(), [{ url: host }]);
+      assert.equal(await t.credentials.get(host), undefined, 'the docker login was copied into SecretStorage');
+      assert.ok(!messagesText(t.hooks).includes(basic.password!));
+      const repo = await repositoryNode(t.tree, host, 'app');
+      assert.ok((await tagNodes(t.tree, repo)).some((n) => n.tag === 'latest'), 'the docker config login was not used');
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_CONFIG;
+      else process.env.DOCKER_CONFIG = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -166,6 +166,50 @@ describe('Registry Explorer: the Registries tree', function () {
     assert.equal(await vscode.commands.executeCommand('registryExplorer.copyPullCommand', node), `docker pull ${host}/team/api:stable`);
   });
 
+  it('pages the catalog with "Load more…", filters repositories, and adds repositories by hand', async () => {
+    await setSetting('pageSize', 2);
+    t.tree.refresh();
+    try {
+      const reg = await registryNode(t.tree, host);
+      let kids = await t.tree.getChildren(reg);
+      assert.deepEqual(kids.map((n) => n.kind), ['repository', 'repository', 'loadMore']);
+      await vscode.commands.executeCommand('registryExplorer.loadMore', kids[2]);
+      kids = await t.tree.getChildren(reg);
+      assert.equal(kids.filter((n) => n.kind === 'repository').length, 4);
+      while (kids.at(-1)?.kind === 'loadMore') {
+        await vscode.commands.executeCommand('registryExplorer.loadMore', kids.at(-1));
+        kids = await t.tree.getChildren(reg);
+      }
+      const all = kids.map((n) => (n.kind === 'repository' ? n.repository : n.kind));
+      for (const name of dataset.names) assert.ok(all.includes(name), `${name} missing after paging: ${all.join(', ')}`);
+
+      answerWith(t.hooks, { 'filterRepositories.filter': 'TEAM' });
+      await vscode.commands.executeCommand('registryExplorer.filterRepositories', reg);
+      kids = await t.tree.getChildren(reg);
+      assert.deepEqual(kids.map((n) => (n.kind === 'repository' ? n.repository : n.kind)), ['team/api']);
+      assert.match(String(t.tree.getTreeItem(reg).description), /filter: TEAM/);
+      answerWith(t.hooks, { 'filterRepositories.filter': '' });
+      await vscode.commands.executeCommand('registryExplorer.filterRepositories', reg);
+      assert.ok((await t.tree.getChildren(reg)).length > 1, 'clearing the filter did not show everything again');
+
+      const state = answerWith(t.hooks, { 'addRepository.name': (r: { validate?: (v: string) => string | undefined }) => {
+        assert.ok(r.validate?.('Not/Valid'), 'an upper-case repository name was accepted');
+        return 'hand/added';
+      } });
+      assert.equal(await vscode.commands.executeCommand('registryExplorer.addRepository', reg), 'hand/added');
+      assert.deepEqual(state.unexpected, []);
+      const setting = vscode.workspace.getConfiguration('registryExplorer').get<{ url: string; repositories?: string[] }[]>('registries');
+      assert.deepEqual(setting?.[0].repositories, ['hand/added']);
+      kids = await t.tree.getChildren(reg);
+      assert.ok(kids.some((n) => n.kind === 'repository' && n.repository === 'hand/added'), 'the added repository is not shown');
+    } finally {
+      clearAnswers(t.hooks);
+      await setSetting('pageSize', undefined);
+      await setRegistries([{ url: testRegistry('open').url }]);
+      t.tree.refresh();
+    }
+  });
+
   it('shows a repository that does not exist as an error node with Retry, not a modal', async () => {
     await setRegistries([{ url: testRegistry('open').url, repositories: ['does/not-exist'] }]);
     const repo = await repositoryNode(t.tree, host, 'does/not-exist');

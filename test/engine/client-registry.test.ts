@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../src/registry/client';
-import { isRegistryError, RegistryError, type ErrorCode } from '../../src/registry/errors';
+import { RegistryError, type ErrorCode } from '../../src/registry/errors';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/mediatypes';
 import type { Logger, RegistryClient, RegistryOptions } from '../../src/registry/types';
 import { startRegistry, type TestRegistry } from '../support/registry';

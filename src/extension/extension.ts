@@ -29,6 +29,8 @@ export interface ExplorerApi {
   readonly testHooks?: TestHooks;
   /** The SecretStorage-backed credential store (to check the round trip). */
   readonly credentials?: CredentialStore;
+  /** Where the "Registry Explorer" log is written (to check that no secret reaches it). */
+  readonly logUri?: vscode.Uri;
 }
 
 function updateContextKeys(view: vscode.TreeView<ExplorerNode>): void {
@@ -95,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(1)} ms`);
   if (context.extensionMode === vscode.ExtensionMode.Production) return { activationMs };
-  return { activationMs, treeProvider: tree, view, testHooks, credentials: secrets };
+  return { activationMs, treeProvider: tree, view, testHooks, credentials: secrets, logUri: context.logUri };
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 // Credentials inside a real VS Code: Add Registry (tested before saving), SecretStorage round trip, a 401 as an
 // error node with Edit Credentials, Remove Registry deleting the secret. Passwords never reach settings or messages.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -125,6 +125,17 @@ describe('Registry Explorer: credentials and SecretStorage', function () {
     assert.equal(await t.credentials.get(host), undefined);
     assert.deepEqual(registriesSetting(), []);
     assert.deepEqual(await t.tree.getChildren(), []);
+  });
+
+  it('keeps every password out of the log', async () => {
+    const { api } = t;
+    assert.ok(api.logUri, 'no log folder');
+    const files = readdirSync(api.logUri.fsPath, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.log'));
+    assert.ok(files.length > 0, `no log file in ${api.logUri.fsPath}`);
+    const text = files.map((f) => readFileSync(join(api.logUri!.fsPath, f), 'utf8')).join('\n');
+    assert.match(text, /connection test to .* failed/, 'the failed connection test was not logged');
+    assert.ok(!text.includes(basic.password!), 'a password reached the log');
+    assert.ok(!text.includes(`wrong-${basic.password!.slice(3)}`), 'the wrong password reached the log');
   });
 
   it('imports registries from the docker config, which keeps providing their login', async () => {

@@ -75,17 +75,20 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   }
 
   async function send(req: AuthedRequest): Promise<HttpResponse> {
-    const first = await attempt(req, await headerFor(req.scope, req.signal));
+    const sent = await headerFor(req.scope, req.signal);
+    const first = await attempt(req, sent);
     if (first.status !== 401) return first;
 
     const challenges = parseChallenges(first.headers['www-authenticate']);
     const bearerChallenge = findChallenge(challenges, 'bearer');
     const basicChallenge = findChallenge(challenges, 'basic');
     const cred = await getCredential();
-    const sentAuth = mode !== 'none';
+    // What this request carried, not the mode now: a request sent before a concurrent one logged in went
+    // without credentials, and its 401 only means it must be sent again with them.
+    const sentAuth = sent !== undefined;
 
     if (bearerChallenge) {
-      const wasBearer = mode === 'bearer';
+      const wasBearer = sent?.startsWith('Bearer ') === true;
       mode = 'bearer';
       bearer = bearerChallenge;
       if (cred?.registryToken) {
@@ -105,11 +108,14 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
         // We sent a fresh token for this very scope and it was refused.
         throw scopeError(first, req, cred, scope);
       }
+      // Sent before a concurrent request fetched the token: use that token rather than asking again.
+      const cached = tokens.get(tokenKey(bearerChallenge, scope));
+      if (cached && cached.expiresAt > Date.now()) return finish(await attempt(req, `Bearer ${cached.token}`), req, cred, scope);
       tokens.delete(tokenKey(bearerChallenge, scope));
       return finish(await attempt(req, `Bearer ${await token(bearerChallenge, scope, cred, req.signal)}`), req, cred, scope);
     }
     if (basicChallenge) {
-      const wasBasic = mode === 'basic';
+      const wasBasic = sent?.startsWith('Basic ') === true;
       mode = 'basic';
       const basic = basicHeader(cred);
       if (!basic || (wasBasic && sentAuth)) throw unauthorized(first, req, cred);

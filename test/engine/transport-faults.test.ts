@@ -621,6 +621,54 @@ describe('engine against fault servers', function () {
       }
     });
 
+    it('concurrent first requests: one that was sent before the login and is refused late is retried with the token, not failed', async () => {
+      const m = faultManifest({ repo: 'app', tag: 'a' });
+      const slow = faultManifest({ repo: 'app', tag: 'b' });
+      const realm = await startFaultServer(faultTokenRealm({ token: TOKEN }));
+      try {
+        // Without a token, `b` is refused only after `a` has logged in and finished.
+        routes([
+          {
+            path: /.*/,
+            when: (req) => req.headers.authorization !== `Bearer ${TOKEN}`,
+            respond: (_req, ctx) => ({
+              ...faultError(401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': `Bearer realm="${realm.url}/token",service="fault",scope="repository:app:pull"` }),
+              delayMs: ctx.url.pathname.endsWith('/b') ? 300 : 0,
+            }),
+          },
+          ...m.routes,
+          ...slow.routes,
+        ]);
+        const results = await client({ concurrency: 2 }).resolveMany('app', ['a', 'b']);
+        assert.equal((results.get('a') as { digest: string }).digest, m.digest);
+        assert.equal((results.get('b') as { digest: string }).digest, slow.digest, String(results.get('b')));
+        assert.equal(realm.log.length, 1, 'one token for both');
+      } finally {
+        await realm.stop();
+      }
+    });
+
+    it('concurrent first requests on a Basic registry: a late 401 to an anonymous request is retried with the password', async () => {
+      const m = faultManifest({ repo: 'app', tag: 'a' });
+      const slow = faultManifest({ repo: 'app', tag: 'b' });
+      const basic = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
+      routes([
+        {
+          path: /.*/,
+          when: (req) => req.headers.authorization !== basic,
+          respond: (_req, ctx) => ({
+            ...faultError(401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': 'Basic realm="fault"' }),
+            delayMs: ctx.url.pathname.endsWith('/b') ? 300 : 0,
+          }),
+        },
+        ...m.routes,
+        ...slow.routes,
+      ]);
+      const results = await client({ concurrency: 2, credentials: async () => ({ username: 'alice', password: PASSWORD }) }).resolveMany('app', ['a', 'b']);
+      assert.equal((results.get('a') as { digest: string }).digest, m.digest);
+      assert.equal((results.get('b') as { digest: string }).digest, slow.digest, String(results.get('b')));
+    });
+
     it('endless redirects stop with BAD_RESPONSE', async () => {
       const digest = sha256Digest('x');
       routes(faultRedirect({ method: 'GET', path: `/v2/app/blobs/${digest}`, to: `/v2/app/blobs/${digest}` }));

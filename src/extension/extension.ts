@@ -91,8 +91,11 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
     }),
     secrets.onDidChange((host) => tree.reconcile(new Set([host]))),
   );
-  updateContextKeys(view);
-  for (const p of currentSettings().problems) log.warn(p);
+  // Reading the settings is the slowest step left; it need not hold up activation.
+  setTimeout(() => {
+    updateContextKeys(view);
+    for (const p of currentSettings().problems) log.warn(p);
+  }, 0);
 
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(1)} ms`);

@@ -97,22 +97,16 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       }
       const scope = req.scope ?? bearerChallenge.params.scope;
       const insufficient = bearerChallenge.params.error === 'insufficient_scope';
-      if (wasBearer && insufficient && scope?.endsWith(':delete')) {
-        // Token servers that refuse the `delete` action often grant `*` (skopeo asks for it the same way).
-        const star = scope.replace(/:delete$/, ':*');
-        logger?.debug(`token for ${scope} was not enough; asking for ${star}`);
-        const retry = await attempt(req, `Bearer ${await token(bearerChallenge, star, cred, req.signal)}`);
-        return finish(retry, req, cred, scope);
-      }
+      if (wasBearer && insufficient && scope?.endsWith(':delete')) return orStar(first, req, cred, scope);
       if (wasBearer && tokens.has(tokenKey(bearerChallenge, scope))) {
         // We sent a fresh token for this very scope and it was refused.
         throw scopeError(first, req, cred, scope);
       }
       // Sent before a concurrent request fetched the token: use that token rather than asking again.
       const cached = tokens.get(tokenKey(bearerChallenge, scope));
-      if (cached && cached.expiresAt > Date.now()) return finish(await attempt(req, `Bearer ${cached.token}`), req, cred, scope);
+      if (cached && cached.expiresAt > Date.now()) return orStar(await attempt(req, `Bearer ${cached.token}`), req, cred, scope);
       tokens.delete(tokenKey(bearerChallenge, scope));
-      return finish(await attempt(req, `Bearer ${await token(bearerChallenge, scope, cred, req.signal)}`), req, cred, scope);
+      return orStar(await attempt(req, `Bearer ${await token(bearerChallenge, scope, cred, req.signal)}`), req, cred, scope);
     }
     if (basicChallenge) {
       const wasBasic = sent?.startsWith('Basic ') === true;
@@ -128,6 +122,15 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       status: 401,
       fix: 'Check the credentials for this registry.',
     });
+  }
+
+  /** Token servers that refuse the `delete` action often grant `*` (skopeo asks for it the same way). */
+  async function orStar(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope: string | undefined): Promise<HttpResponse> {
+    const challenge = res.status === 401 ? findChallenge(parseChallenges(res.headers['www-authenticate']), 'bearer') : undefined;
+    if (!challenge || challenge.params.error !== 'insufficient_scope' || !scope?.endsWith(':delete')) return finish(res, req, cred, scope);
+    const star = scope.replace(/:delete$/, ':*');
+    logger?.debug(`token for ${scope} was not enough; asking for ${star}`);
+    return finish(await attempt(req, `Bearer ${await token(challenge, star, cred, req.signal)}`), req, cred, scope);
   }
 
   function finish(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope?: string): HttpResponse {

@@ -253,6 +253,13 @@ async function fetchToken(
       fix: cred ? 'Check the user name and password (or token) for this registry.' : 'This registry requires a login: add credentials for it.',
     });
   }
+  if (res.status === 400 && cred?.identityToken && /"invalid_grant"/.test(res.body.toString('utf8'))) {
+    // OAuth2 says 400 invalid_grant for an expired or revoked refresh token: it is the credential, not the server.
+    throw new RegistryError('UNAUTHORIZED', `the token server ${realm.host} for ${host} rejected the identity token (expired or revoked)`, {
+      status: res.status,
+      fix: 'Log in again (docker login) to get a new identity token, or use a user name and password.',
+    });
+  }
   if (res.status !== 200) {
     throw new RegistryError(res.status >= 500 ? 'SERVER' : 'BAD_RESPONSE', `the token server ${realm.host} for ${host} answered ${res.status}`, { status: res.status });
   }

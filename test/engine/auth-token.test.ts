@@ -166,7 +166,8 @@ describe('token auth on a real registry', function () {
   });
 
   it('an unknown identity token: the token server refuses it, a clear error, the token not in it', async () => {
-    await rejectsWith(client({ identityToken: `${REFRESH}-revoked` }).listTags('app'), 'BAD_RESPONSE', /token server/);
+    const e = await rejectsWith(client({ identityToken: `${REFRESH}-revoked` }).listTags('app'), 'UNAUTHORIZED', /rejected the identity token/);
+    assert.match(e.fix ?? '', /log in again/i);
   });
 
   it('a wrong password: UNAUTHORIZED from the token server, naming the user and not the password', async () => {

@@ -301,11 +301,15 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
 
   // ---- delete --------------------------------------------------------------------------------------------
 
-  async function deleteImpact(repository: string, ref: string, signal?: AbortSignal): Promise<DeleteImpact> {
-    const target = await resolve(repository, ref, signal);
+  async function deleteImpacts(repository: string, refs: string[], signal?: AbortSignal): Promise<DeleteImpact[]> {
+    const targets: DigestInfo[] = [];
+    for (const ref of refs) {
+      const target = await resolve(repository, ref, signal);
+      if (!targets.some((t) => t.digest === target.digest)) targets.push(target);
+    }
     const tags = await listAll('tags', repository, { signal });
     const resolved = await resolveMany(repository, tags, { signal });
-    const sharing: string[] = [];
+    const sharing = new Map(targets.map((t) => [t.digest, [] as string[]]));
     for (const [tag, result] of resolved) {
       if (result instanceof Error) {
         // A tag deleted meanwhile is simply gone; any other failure means we cannot promise the list is complete.
@@ -315,9 +319,9 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
           fix: 'Nothing was deleted. Try again; every tag must be checked before deleting.',
         });
       }
-      if (result.digest === target.digest) sharing.push(tag);
+      sharing.get(result.digest)?.push(tag);
     }
-    return { repository, digest: target.digest, tags: sharing.sort(), mediaType: target.mediaType };
+    return targets.map((t) => ({ repository, digest: t.digest, tags: sharing.get(t.digest)!.sort(), mediaType: t.mediaType }));
   }
 
   async function deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<DeleteResult> {
@@ -476,7 +480,8 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
     getManifest,
     getCreated,
     getBlob,
-    deleteImpact,
+    deleteImpact: async (repository, ref, signal) => (await deleteImpacts(repository, [ref], signal))[0],
+    deleteImpacts,
     deleteManifest,
     untag,
     close: () => transport.close(),

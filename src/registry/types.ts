@@ -154,6 +154,8 @@ export interface RegistryClient {
 
   /** Every tag that disappears with the digest of `tagOrDigest`. Reads the whole tag list. */
   deleteImpact(repository: string, tagOrDigest: string, signal?: AbortSignal): Promise<DeleteImpact>;
+  /** The same for several tags or digests at once, with one read of the tag list: one entry per distinct digest, in first-seen order. */
+  deleteImpacts(repository: string, tagsOrDigests: string[], signal?: AbortSignal): Promise<DeleteImpact[]>;
   /** DELETE by digest. Throws DELETE_DISABLED on 405; resolves with alreadyGone on 404. */
   deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<DeleteResult>;
   /** Removes one tag, leaving the image and its other tags. Throws UNTAG_UNSUPPORTED where the registry cannot. */

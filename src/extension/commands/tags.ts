@@ -162,15 +162,8 @@ async function impactsOf(explorer: Explorer, groups: RepoGroup[], signal: AbortS
   const out = [];
   for (const group of groups) {
     const client = await explorer.tree.client(group.registry);
-    const digests = new Set<string>();
-    const impacts: DeleteImpact[] = [];
-    for (const tag of group.tags) {
-      // deleteImpact resolves the tag itself (fresh, not the tree's cached digest) and reads every tag.
-      const impact = await client.deleteImpact(group.repository, tag.tag, signal);
-      if (digests.has(impact.digest)) continue;
-      digests.add(impact.digest);
-      impacts.push(impact);
-    }
+    // Resolves each tag afresh (not the tree's cached digest) and reads every tag once per repository.
+    const impacts = await client.deleteImpacts(group.repository, group.tags.map((tag) => tag.tag), signal);
     out.push({ group, client, impacts });
   }
   return out;

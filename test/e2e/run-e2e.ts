@@ -1,0 +1,158 @@
+// Browser end-to-end: drives the extension in a real VS Code (code-server) through headless Chromium, the way a
+// user would. Build first (node scripts/build.mjs; and `npm run package` for --vsix). Then:
+//   node out/test/e2e/run-e2e.js [--extensions-dir DIR | --vsix FILE | --extension DIR] [--flows FILE.js]
+//                                [--no-registry] [--only NAME] [--keep]
+// Default: the repository itself is linked into a fresh extensions folder. Flows (./flows.ts, or a module given
+// with --flows exporting `flows` and optionally `settings`) run in order in ONE page of ONE browser context, so
+// state a flow leaves (settings, secrets in localStorage) is there for the next. A failing flow gets a screenshot
+// and the run goes on with the next one. Screenshots go to test-results/. Last line: `N passed, N failed`.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { installVsix, launchBrowser, linkExtension, repoRoot, startCodeServer, type BrowserSession, type CodeServer } from '../support/code-server';
+import { prepareHostFixture, type HostFixture } from '../extension/fixture';
+import type { TestConfig } from '../extension/host-channel';
+import * as defaultFlows from './flows';
+import { escapeAll, resultsDir, screenshot, waitForWorkbench } from './vscode-page';
+
+export interface FlowContext {
+  page: Page;
+  session: BrowserSession;
+  server: CodeServer;
+  /** The registries the runner started (URLs, users, passwords, seeded dataset). */
+  config: TestConfig;
+  /** Saves `test-results/<NN>-<flow>-<name>.png` and returns the path. */
+  shot(name: string): Promise<string>;
+  /** Progress line for the log. */
+  log(message: string): void;
+}
+
+export interface Flow {
+  name: string;
+  run(ctx: FlowContext): Promise<void>;
+}
+
+/** What a flows module exports. */
+export interface FlowsModule {
+  flows: Flow[];
+  /** User settings for VS Code, computed from the fixture (e.g. the registries to show). */
+  settings?(config: TestConfig): Record<string, unknown>;
+}
+
+interface Args {
+  extensionsDir?: string;
+  vsix?: string;
+  extension: string;
+  flowsFile?: string;
+  registries: boolean;
+  only?: string;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { extension: repoRoot(__dirname), registries: true, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--extensions-dir') args.extensionsDir = resolve(value());
+    else if (a === '--vsix') args.vsix = resolve(value());
+    else if (a === '--extension') args.extension = resolve(value());
+    else if (a === '--flows') args.flowsFile = resolve(value());
+    else if (a === '--no-registry') args.registries = false;
+    else if (a === '--only') args.only = value();
+    else if (a === '--keep') args.keep = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return args;
+}
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+function loadFlows(file: string | undefined): FlowsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = (file ? require(file) : defaultFlows) as FlowsModule;
+  if (!Array.isArray(mod.flows) || mod.flows.length === 0) throw new Error(`${file ?? './flows'} exports no flows`);
+  return mod;
+}
+
+/** Runs the flows in order; returns [passed, failed]. */
+export async function runFlows(flows: Flow[], base: Omit<FlowContext, 'shot' | 'log'>, dir: string): Promise<[number, number]> {
+  let passed = 0;
+  let failed = 0;
+  for (const [i, flow] of flows.entries()) {
+    const prefix = `${String(i + 1).padStart(2, '0')}-${flow.name}`;
+    const ctx: FlowContext = {
+      ...base,
+      shot: (name) => screenshot(base.page, dir, `${prefix}-${name}`),
+      log: (m) => console.log(`    ${m}`),
+    };
+    const t = Date.now();
+    try {
+      await flow.run(ctx);
+      passed++;
+      console.log(`  ✔ ${flow.name} (${seconds(t)})`);
+    } catch (err) {
+      failed++;
+      const shot = await screenshot(base.page, dir, `${prefix}-FAILED`).catch(() => '(no screenshot)');
+      console.log(`  ✖ ${flow.name} (${seconds(t)})\n    ${(err instanceof Error ? err.stack ?? err.message : String(err)).split('\n').join('\n    ')}\n    screenshot: ${shot}`);
+      await escapeAll(base.page).catch(() => undefined); // close menus, pickers and dialogs the flow left open
+    }
+  }
+  return [passed, failed];
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  const root = repoRoot(__dirname);
+  const dir = resultsDir(root);
+  const mod = loadFlows(args.flowsFile);
+  const flows = args.only ? mod.flows.filter((f) => f.name.includes(args.only as string)) : mod.flows;
+  if (flows.length === 0) throw new Error(`no flow matches --only ${args.only}`);
+
+  const work = mkdtempSync(join(tmpdir(), 'regx-e2e-'));
+  const workspace = join(work, 'workspace');
+  mkdirSync(workspace);
+  const extensionsDir = args.extensionsDir ?? join(work, 'extensions');
+  if (!args.extensionsDir) {
+    if (args.vsix) installVsix(args.vsix, extensionsDir);
+    else linkExtension(args.extension, extensionsDir);
+  }
+
+  let fixture: HostFixture | undefined;
+  let server: CodeServer | undefined;
+  let session: BrowserSession | undefined;
+  try {
+    fixture = await prepareHostFixture(workspace, { registries: args.registries });
+    server = await startCodeServer({ workspace, extensionsDir, settings: mod.settings?.(fixture.config), keep: args.keep });
+    console.log(`[e2e] code-server on ${server.origin}, extensions from ${extensionsDir} (${seconds(t0)})`);
+    session = await launchBrowser();
+    const page = await session.context.newPage();
+    await page.goto(server.url);
+    await waitForWorkbench(page);
+    const [passed, failed] = await runFlows(flows, { page, session, server, config: fixture.config }, dir);
+    console.log(`[e2e] screenshots in ${dir}; total ${seconds(t0)}`);
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed === 0 && passed > 0 ? 0 : 1;
+  } finally {
+    await session?.close();
+    await Promise.all([server?.stop(), fixture?.stop()]);
+    if (!args.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`[e2e] ${err instanceof Error ? err.message : String(err)}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}

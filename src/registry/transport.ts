@@ -82,6 +82,9 @@ export function createTransport(options: TransportOptions): Transport {
         headers: req.headers,
         body: req.body,
         signal: req.signal,
+        // undici closes the connection after every HEAD unless told otherwise; registries answer HEAD
+        // properly, and resolving a thousand tags must reuse the pool.
+        reset: false,
       });
     } catch (e) {
       options.logger?.trace(`${req.method} ${redactUrl(req.url)} → ${errorCodeOf(e) ?? 'error'} (${Date.now() - started} ms)`);

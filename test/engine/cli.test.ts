@@ -278,6 +278,18 @@ describe('regx CLI (spawned) on a real registry', function () {
         assert.match(r.stderr, /deletion is disabled/);
         assert.match(r.stderr, /storage\.delete\.enabled: true/);
         assert.equal(await head(off, 'keep', '1.0.0'), img.digest);
+
+        // prune stops at the first 405 with the same hint, and reports it in its JSON.
+        const old = await pushImage(off, 'keep', ['0.1.0', '0.2.0'], { salt: 'cli-off-old' });
+        const p = await regx(['prune', `${off.host}/keep`, '--semver', '<1.0.0', '--yes', '--json']);
+        expectExit(p, 1);
+        const j = JSON.parse(p.stdout);
+        assert.deepEqual(j.deleted, []);
+        assert.ok(j.stoppedBy, p.stdout);
+        assert.match(p.stderr, /deletion is disabled/);
+        assert.match(p.stderr, /storage\.delete\.enabled/);
+        assert.equal(await head(off, 'keep', '0.1.0'), old.digest);
+        assert.equal(await head(off, 'keep', '1.0.0'), img.digest);
       } finally {
         await off.stop();
       }

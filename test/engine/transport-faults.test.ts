@@ -73,18 +73,22 @@ interface TinyServer {
   url: string;
   host: string;
   hits: { method: string; url: string; authorization?: string }[];
+  /** TCP connections accepted so far. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
 async function startTiny(handler: (req: IncomingMessage, res: ServerResponse) => void, opts: { address?: string; tls?: { key: string; cert: string } } = {}): Promise<TinyServer> {
   const hits: TinyServer['hits'] = [];
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const wrapped = (req: IncomingMessage, res: ServerResponse): void => {
     hits.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
     handler(req, res);
   };
   const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, wrapped) : createHttpServer(wrapped);
   server.on('connection', (s: Socket) => {
+    accepted++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -102,6 +106,7 @@ async function startTiny(handler: (req: IncomingMessage, res: ServerResponse) =>
     url: `${opts.tls ? 'https' : 'http'}://${address}:${port}`,
     host: `${address}:${port}`,
     hits,
+    connections: () => accepted,
     stop: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -395,6 +400,34 @@ describe('engine against fault servers', function () {
       await rejectsWith(c.getManifest('app', other), 'DIGEST_MISMATCH');
       await rejectsWith(c.resolve('app', other), 'DIGEST_MISMATCH', /another digest/);
       await rejectsWith(c.getBlob('app', other), 'DIGEST_MISMATCH');
+    });
+
+    it('a legacy schema1 manifest is classified as such (its signed bytes are not hashed)', async () => {
+      const body = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'app', tag: 'old', architecture: 'amd64', fsLayers: [], history: [], signatures: [{ header: {}, signature: 'x', protected: 'y' }] }));
+      routes([{ method: 'GET', path: '/v2/app/manifests/old', respond: { status: 200, headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'Docker-Content-Digest': sha256Digest('the unsigned payload') }, body } }]);
+      const m = await client().getManifest('app', 'old');
+      assert.equal(m.kind, 'schema1');
+      assert.equal(m.mediaType, 'application/vnd.docker.distribution.manifest.v1+prettyjws');
+      assert.equal(m.configDigest, undefined);
+      assert.equal(m.platforms, undefined);
+    });
+
+    it('batch resolution reuses a bounded pool of keep-alive connections', async () => {
+      const digest = sha256Digest('pooled');
+      const server = await startTiny((req, res) => {
+        res.writeHead(200, { 'Docker-Content-Digest': digest, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': '10' });
+        res.end();
+      });
+      try {
+        const tags = Array.from({ length: 300 }, (_, i) => `t${i}`);
+        const results = await client({ concurrency: 4 }, server.url).resolveMany('app', tags);
+        assert.equal(results.size, 300);
+        for (const r of results.values()) assert.equal((r as { digest: string }).digest, digest);
+        assert.equal(server.hits.length, 300);
+        assert.ok(server.connections() <= 6, `${server.connections()} connections for 300 HEADs`);
+      } finally {
+        await server.stop();
+      }
     });
 
     it('malformed JSON is BAD_RESPONSE: tag list, catalog, manifest', async () => {

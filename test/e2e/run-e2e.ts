@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { installVsix, launchBrowser, linkExtension, repoRoot, startCodeServer, type BrowserSession, type CodeServer } from '../support/code-server';
+import { exitCleanlyOnSignals, installVsix, launchBrowser, linkExtension, repoRoot, startCodeServer, type BrowserSession, type CodeServer } from '../support/code-server';
 import { prepareHostFixture, type HostFixture } from '../extension/fixture';
 import type { TestConfig } from '../extension/host-channel';
 import * as defaultFlows from './flows';
@@ -118,6 +118,9 @@ async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'regx-e2e-'));
   const workspace = join(work, 'workspace');
   mkdirSync(workspace);
+  exitCleanlyOnSignals(() => {
+    if (!args.keep) rmSync(work, { recursive: true, force: true });
+  });
   const extensionsDir = args.extensionsDir ?? join(work, 'extensions');
   if (!args.extensionsDir) {
     if (args.vsix) installVsix(args.vsix, extensionsDir);

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { ensureCodeServer, extensionTestUrl, launchBrowser, repoRoot, startCodeServer, type BrowserSession, type CodeServer } from '../support/code-server';
+import { ensureCodeServer, exitCleanlyOnSignals, extensionTestUrl, launchBrowser, repoRoot, startCodeServer, type BrowserSession, type CodeServer } from '../support/code-server';
 import { prepareHostFixture, type HostFixture } from './fixture';
 import { CONFIG_ENV, RESULTS_ENV, readResults, reportResults, writeJsonAtomic, type TestResults } from './host-channel';
 
@@ -107,6 +107,10 @@ async function main(): Promise<number> {
   const fallbackResults = join(testsDir, 'results.json');
   const fallbackConfig = join(testsDir, 'test-config.json');
   rmSync(fallbackResults, { force: true });
+  exitCleanlyOnSignals(() => {
+    rmSync(fallbackConfig, { force: true });
+    if (!args.keep) rmSync(work, { recursive: true, force: true });
+  });
 
   let fixture: HostFixture | undefined;
   let server: CodeServer | undefined;

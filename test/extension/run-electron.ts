@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { repoRoot } from '../support/code-server';
+import { exitCleanlyOnSignals, repoRoot } from '../support/code-server';
 import { prepareHostFixture, type HostFixture } from './fixture';
 import { CONFIG_ENV, RESULTS_ENV, readResults, reportResults, writeJsonAtomic } from './host-channel';
 
@@ -74,6 +74,7 @@ async function main(): Promise<number> {
   mkdirSync(workspace);
   const results = join(work, 'results.json');
   const config = join(work, 'test-config.json');
+  exitCleanlyOnSignals(() => rmSync(work, { recursive: true, force: true }));
   let fixture: HostFixture | undefined;
   try {
     fixture = await prepareHostFixture(workspace, { registries: args.registries });

@@ -123,6 +123,53 @@ async function waitHealthy(origin: string, logFile: string, deadline: number): P
   throw new Error(`code-server at ${origin} did not answer /healthz in time. Log:\n${tail(logFile, 30)}`);
 }
 
+// ---- every server this process started is killed (with its process group) when the process goes away ----
+const liveGroups = new Map<number, { base: string; keep: boolean }>();
+let hooksInstalled = false;
+
+function killLiveGroups(): void {
+  for (const [pgid, { base, keep }] of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    if (!keep) rmSync(base, { recursive: true, force: true });
+  }
+  liveGroups.clear();
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killLiveGroups);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killLiveGroups();
+      // If nobody else handles the signal, die of it as we would have without this hook.
+      if (process.listenerCount(sig) <= 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+/**
+ * For runner programs: Ctrl-C (or SIGTERM/SIGHUP) exits normally, so every 'exit' hook runs (servers, registries,
+ * browsers are killed) and then `cleanup` (synchronous: remove temp folders holding test passwords).
+ */
+export function exitCleanlyOnSignals(cleanup: () => void): void {
+  process.on('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      console.error(`\n[${sig}] stopping`);
+      process.exit(130);
+    });
+  }
+}
+
 /** Starts code-server on a free loopback port and waits until /healthz answers. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const bin = ensureCodeServer();
@@ -169,8 +216,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ...options.extraEnv,
   };
   // Its own process group, so stop() ends the server and everything it started (extension host, pty host).
+  installExitHooks();
   const child = spawn(bin, args, { env, stdio: ['ignore', logFd, logFd], detached: true });
   closeSync(logFd);
+  if (child.pid) liveGroups.set(child.pid, { base, keep: options.keep ?? false });
   let exited = false;
   const exitedPromise = new Promise<void>((r) => child.once('exit', () => { exited = true; r(); }));
 
@@ -187,6 +236,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       await Promise.race([exitedPromise, sleep(5000)]);
     }
     killGroup('SIGKILL'); // children that outlived the server
+    if (child.pid) liveGroups.delete(child.pid);
     if (!options.keep) rmSync(base, { recursive: true, force: true });
   };
 

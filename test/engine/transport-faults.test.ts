@@ -414,7 +414,7 @@ describe('engine against fault servers', function () {
 
     it('batch resolution reuses a bounded pool of keep-alive connections', async () => {
       const digest = sha256Digest('pooled');
-      const server = await startTiny((req, res) => {
+      const server = await startTiny((_req, res) => {
         res.writeHead(200, { 'Docker-Content-Digest': digest, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': '10' });
         res.end();
       });

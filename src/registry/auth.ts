@@ -98,9 +98,12 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       const scope = req.scope ?? bearerChallenge.params.scope;
       const insufficient = bearerChallenge.params.error === 'insufficient_scope';
       if (wasBearer && insufficient && scope?.endsWith(':delete')) return orStar(first, req, cred, scope);
-      if (wasBearer && tokens.has(tokenKey(bearerChallenge, scope))) {
-        // We sent a fresh token for this very scope and it was refused.
-        throw scopeError(first, req, cred, scope);
+      if (wasBearer && tokens.get(tokenKey(bearerChallenge, scope))?.token === sent.slice('Bearer '.length)) {
+        // The token we held for this very scope was refused. Not for lack of permission (expired early, or the
+        // registry's signing keys rotated): fetch a new one, once. Otherwise the permission is missing.
+        if (insufficient) throw scopeError(first, req, cred, scope);
+        tokens.delete(tokenKey(bearerChallenge, scope));
+        return orStar(await attempt(req, `Bearer ${await token(bearerChallenge, scope, cred, req.signal)}`), req, cred, scope);
       }
       // Sent before a concurrent request fetched the token: use that token rather than asking again.
       const cached = tokens.get(tokenKey(bearerChallenge, scope));
@@ -142,7 +145,15 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     const challenge = findChallenge(parseChallenges(res.headers['www-authenticate']), 'bearer');
     if (challenge?.params.error === 'insufficient_scope' || (cred && scope)) {
       const needed = challenge?.params.scope ?? scope;
-      const who = cred?.username ? `the user ${cred.username}` : cred ? 'these credentials' : 'anonymous access';
+      if (!cred) {
+        // Anonymous: the permission is missing because nobody logged in; say that first.
+        return new RegistryError('INSUFFICIENT_SCOPE', `${host} requires a login for ${req.method} ${new URL(req.url).pathname} (anonymous access lacks ${needed ?? 'the permission'})`, {
+          status: 401,
+          scope: needed,
+          fix: 'Add credentials for this registry (regx: -u USER --password-stdin, or docker login; the extension: Edit Credentials).',
+        });
+      }
+      const who = cred.username ? `the user ${cred.username}` : 'these credentials';
       return new RegistryError('INSUFFICIENT_SCOPE', `${host} refused ${req.method} ${new URL(req.url).pathname}: ${who} lacks the permission ${needed ?? '(unknown scope)'}`, {
         status: 401,
         scope: needed,

@@ -132,6 +132,8 @@ function isRetryableStatus(status: number): boolean {
 }
 
 function isRetryableError(e: RegistryError): boolean {
+  // A refused connection is a clear answer (nothing listens there), not a passing fault: say so at once.
+  if (errorCodeOf(e.cause) === 'ECONNREFUSED') return false;
   return e.code === 'NETWORK' || e.code === 'TIMEOUT';
 }
 

@@ -3,7 +3,6 @@
 // the node suite (engine + CLI), the extension inside a real VS Code (code-server), and the browser e2e.
 // Ends with one line `N passed, N failed` over all suites. A skipped (pending) test counts as a failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 const only = process.argv.slice(2); // e.g. `npm test -- node host` to run some suites
 const totals = { passed: 0, failed: 0 };
@@ -65,8 +64,8 @@ step('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
 step('lint', 'npx', ['eslint', 'src', 'test', 'scripts']);
 
 if (want('node')) await suite('node suite (engine, CLI, tree model) against real registries', 'npx', ['mocha', '--config', 'test/engine/.mocharc.json']);
-if (want('host') && existsSync('out/test/extension/run-code-server.js')) await suite('extension host suite in code-server', 'node', ['out/test/extension/run-code-server.js']);
-if (want('e2e') && existsSync('out/test/e2e/run-e2e.js')) await suite('browser end-to-end in code-server', 'node', ['out/test/e2e/run-e2e.js']);
+if (want('host')) await suite('extension host suite in code-server', 'node', ['out/test/extension/run-code-server.js']);
+if (want('e2e')) await suite('browser end-to-end in code-server', 'node', ['out/test/e2e/run-e2e.js']);
 finish();
 
 function finish() {

@@ -327,6 +327,16 @@ describe('engine against fault servers', function () {
       assert.match(e.fix ?? '', /running/);
     });
 
+    it('a refused connection is not retried: it fails at once even with retries and long backoff', async () => {
+      const closed = await startTiny((_q, r) => r.end());
+      const url = closed.url;
+      await closed.stop();
+      const started = Date.now();
+      // With retries, the first backoff alone would be at least 2.5 s.
+      await rejectsWith(client({ retries: 4, retryBaseMs: 5000 }, url).ping(), 'NETWORK', /refused/);
+      assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms: the refused connection was retried`);
+    });
+
     it('a DELETE that landed before a reset answers 404 on the retry: reported as already gone', async () => {
       const digest = sha256Digest('landed');
       // The first DELETE "happens", then the connection drops before the answer; the retry finds nothing.
@@ -676,6 +686,39 @@ describe('engine against fault servers', function () {
         assert.equal((results.get('a') as { digest: string }).digest, m.digest);
         assert.equal((results.get('b') as { digest: string }).digest, slow.digest, String(results.get('b')));
         assert.equal(realm.log.length, 1, 'one token for both');
+      } finally {
+        await realm.stop();
+      }
+    });
+
+    it('a cached token the registry stops accepting (its keys rotated) is fetched again once, then works', async () => {
+      const m = faultManifest({ repo: 'app', tag: 'a' });
+      let issued = 0;
+      let accepted = 'token-1';
+      const realm = await startFaultServer([
+        { method: ['GET'], path: '/token', respond: () => ({ status: 200, body: { token: `token-${++issued}`, expires_in: 300 } }) },
+      ]);
+      try {
+        routes([
+          {
+            path: /.*/,
+            when: (req) => req.headers.authorization !== `Bearer ${accepted}`,
+            respond: (req) =>
+              faultError(401, 'UNAUTHORIZED', 'authentication required', {
+                'WWW-Authenticate': `Bearer realm="${realm.url}/token",service="fault",scope="repository:app:pull"${req.headers.authorization ? ',error="invalid_token"' : ''}`,
+              }),
+          },
+          ...m.routes,
+        ]);
+        const c = client();
+        assert.equal((await c.resolve('app', 'a')).digest, m.digest);
+        assert.equal(issued, 1);
+        accepted = 'token-2'; // the registry now refuses token-1
+        assert.equal((await c.resolve('app', 'a')).digest, m.digest);
+        assert.equal(issued, 2, 'one new token, asked once');
+        accepted = 'never';
+        await rejectsWith(c.resolve('app', 'a'), 'UNAUTHORIZED');
+        assert.equal(issued, 3, 'after a refusal the token is asked for once more, not again and again');
       } finally {
         await realm.stop();
       }

@@ -6,12 +6,13 @@ import { executePrune, type PruneResult } from '../prune/execute';
 import { gatherTagStates } from '../prune/gather';
 import { planPrune, summarizePlan, validatePolicy, type PlanEntry, type PrunePolicy } from '../prune/plan';
 import { createRegistryClient } from '../registry/client';
+import { formatSize } from '../registry/format';
 import { badInput } from '../registry/errors';
 import { isIndex } from '../registry/mediatypes';
 import { formatReference, parseReference, shortDigest, type Reference } from '../registry/reference';
 import type { Credential, CredentialSource, Logger, RegistryClient } from '../registry/types';
 import { flag, has, intFlag, type ParsedArgs } from './args';
-import { formatSize, GC_HINT, listNames, printJson, progress, table, type CliIO } from './output';
+import { GC_HINT, listNames, printJson, progress, table, type CliIO } from './output';
 
 export interface Context {
   args: ParsedArgs;
@@ -198,7 +199,7 @@ export async function inspect(ctx: Context): Promise<number> {
       ['Kind:', manifest.kind === 'index' ? `multi-arch index (${platforms?.length ?? 0} platforms)` : manifest.kind],
     ];
     if (platforms) rows.push(['Platforms:', platforms.join(', ')]);
-    if (manifest.kind === 'image') rows.push(['Size:', formatSize(manifest.totalSize)]);
+    if (manifest.kind === 'image') rows.push(['Size:', manifest.totalSize === undefined ? 'unknown' : formatSize(manifest.totalSize)]);
     rows.push(['Created:', created?.toISOString() ?? 'unknown']);
     if (manifest.subject) rows.push(['Subject:', manifest.subject]);
     rows.push(['Tags:', `${listNames(impact.tags)} (every tag on this digest)`]);

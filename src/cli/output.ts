@@ -35,18 +35,6 @@ export function progress(io: CliIO, label: string): (done: number, total: number
   };
 }
 
-export function formatSize(bytes: number | undefined): string {
-  if (bytes === undefined) return 'unknown';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
 export function listNames(tags: string[]): string {
   return tags.length ? tags.join(', ') : '(no tags)';
 }

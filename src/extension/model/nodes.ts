@@ -1,6 +1,7 @@
 // The Registries tree as plain data. No `vscode` import here: these functions are unit-tested in plain node
 // (test/engine/tree-model.test.ts); the vscode layer (../treeProvider.ts) turns nodes into TreeItems and
 // puts user-visible words on them through vscode.l10n.t.
+import { formatSize } from '../../registry/format';
 import { shortDigest } from '../../registry/reference';
 import { sortTags, tagVersion, type TagSort } from '../../registry/tagsort';
 
@@ -181,16 +182,5 @@ export function middleDigest(digest: string, head = 6, tail = 8): string {
 }
 
 export { shortDigest };
+export { formatSize };
 
-/** Bytes in binary units: `512 B`, `1.5 KiB`, `23 MiB`. */
-export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} ${units[u]}` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}

@@ -61,15 +61,24 @@ export async function openViewContainer(page: Page, title: Text, timeout = UI_TI
   } catch {
     throw new Error(`no activity bar entry ${describe(title)} (is the extension installed and activated?)`);
   }
-  const sidebarVisible = await page.locator('.part.sidebar').isVisible();
-  if ((await tab.getAttribute('aria-selected')) !== 'true' || !sidebarVisible) {
-    await tab.click();
-    await dismissHovers(page); // the tab's own tooltip would otherwise sit in every screenshot
-  }
   const heading = page.locator('.part.sidebar .composite.title');
-  await heading.filter({ hasText: typeof title === 'string' ? title.toUpperCase() : title }).or(
-    heading.filter({ hasText: title }),
-  ).first().waitFor({ state: 'visible', timeout });
+  const shown = heading.filter({ hasText: typeof title === 'string' ? title.toUpperCase() : title }).or(heading.filter({ hasText: title })).first();
+  // Right after a (re)load VS Code may still be restoring the side bar, and a click then toggles it shut again:
+  // click, give it a moment to show, and click once more if it did not.
+  const deadline = Date.now() + timeout;
+  for (let attempt = 0; ; attempt++) {
+    const sidebarVisible = await page.locator('.part.sidebar').isVisible();
+    if ((await tab.getAttribute('aria-selected')) !== 'true' || !sidebarVisible) {
+      await tab.click();
+      await dismissHovers(page); // the tab's own tooltip would otherwise sit in every screenshot
+    }
+    try {
+      await shown.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      return;
+    } catch (err) {
+      if (attempt >= 2 || Date.now() >= deadline) throw err;
+    }
+  }
 }
 
 /** A view pane in the side bar (its header holds the view name). */
@@ -246,7 +255,8 @@ export async function runCommand(page: Page, title: string, timeout = UI_TIMEOUT
   await page.keyboard.press('F1');
   const box = await waitForQuickInput(page, timeout);
   await box.fill(`>${title}`);
-  const option = quickInput(page).getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) });
+  // The title must not run on into a longer word (like \b), which also works after a title ending in "…" (\b does not).
+  const option = quickInput(page).getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`) });
   try {
     await option.first().waitFor({ state: 'visible', timeout });
   } catch {

@@ -1,12 +1,15 @@
 // Browser end-to-end: drives the extension in a real VS Code (code-server) through headless Chromium, the way a
-// user would. Build first (node scripts/build.mjs; and `npm run package` for --vsix). Then:
-//   node out/test/e2e/run-e2e.js [--extensions-dir DIR | --vsix FILE | --extension DIR] [--flows FILE.js]
+// user would. Build first (node scripts/build.mjs). Then:
+//   node out/test/e2e/run-e2e.js [--vsix FILE | --link | --extension DIR | --extensions-dir DIR] [--flows FILE.js]
 //                                [--no-registry] [--only NAME] [--keep]
-// Default: the repository itself is linked into a fresh extensions folder. Flows (./flows.ts, or a module given
-// with --flows exporting `flows` and optionally `settings`) run in order in ONE page of ONE browser context, so
-// state a flow leaves (settings, secrets in localStorage) is there for the next. A failing flow gets a screenshot
-// and the run goes on with the next one. Screenshots go to test-results/. Last line: `N passed, N failed`.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// Default: packages the extension with `npm run package` (production bundle + vsce) and installs the .vsix with
+// `code-server --install-extension`, as a user would; --vsix installs a given one; --link links the repository
+// into the extensions folder instead (fast iteration, not a proof of the package). Flows (./flows.ts, or a module
+// given with --flows exporting `flows` and optionally `settings` and `fixture`) run in order in ONE page of ONE
+// browser context, so state a flow leaves (settings, secrets in localStorage) is there for the next. A failing
+// flow gets a screenshot and the run goes on with the next one. Screenshots go to test-results/. Last line:
+// `N passed, N failed`.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,6 +18,7 @@ import { prepareHostFixture, type HostFixture } from '../extension/fixture';
 import type { TestConfig } from '../extension/host-channel';
 import * as defaultFlows from './flows';
 import { escapeAll, resultsDir, screenshot, waitForWorkbench } from './vscode-page';
+import { checkInstalledFromVsix, packageVsix } from './vsix';
 
 export interface FlowContext {
   page: Page;
@@ -30,6 +34,8 @@ export interface FlowContext {
 
 export interface Flow {
   name: string;
+  /** A short name for screenshot files (default: the name). */
+  slug?: string;
   run(ctx: FlowContext): Promise<void>;
 }
 
@@ -38,11 +44,15 @@ export interface FlowsModule {
   flows: Flow[];
   /** User settings for VS Code, computed from the fixture (e.g. the registries to show). */
   settings?(config: TestConfig): Record<string, unknown>;
+  /** The registries the flows need (default: test/extension/fixture.ts's `open` and `basic`). */
+  fixture?(workspace: string): Promise<HostFixture>;
 }
 
 interface Args {
   extensionsDir?: string;
   vsix?: string;
+  /** Link the sources (--link / --extension) instead of packaging. */
+  link: boolean;
   extension: string;
   flowsFile?: string;
   registries: boolean;
@@ -51,7 +61,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { extension: repoRoot(__dirname), registries: true, keep: false };
+  const args: Args = { extension: repoRoot(__dirname), link: false, registries: true, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -61,7 +71,10 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === '--extensions-dir') args.extensionsDir = resolve(value());
     else if (a === '--vsix') args.vsix = resolve(value());
-    else if (a === '--extension') args.extension = resolve(value());
+    else if (a === '--extension') {
+      args.extension = resolve(value());
+      args.link = true;
+    } else if (a === '--link') args.link = true;
     else if (a === '--flows') args.flowsFile = resolve(value());
     else if (a === '--no-registry') args.registries = false;
     else if (a === '--only') args.only = value();
@@ -85,7 +98,7 @@ export async function runFlows(flows: Flow[], base: Omit<FlowContext, 'shot' | '
   let passed = 0;
   let failed = 0;
   for (const [i, flow] of flows.entries()) {
-    const prefix = `${String(i + 1).padStart(2, '0')}-${flow.name}`;
+    const prefix = `${String(i + 1).padStart(2, '0')}-${flow.slug ?? flow.name}`;
     const ctx: FlowContext = {
       ...base,
       shot: (name) => screenshot(base.page, dir, `${prefix}-${name}`),
@@ -111,8 +124,12 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const root = repoRoot(__dirname);
   const dir = resultsDir(root);
+  // Screenshots of an earlier run would be mistaken for this one's.
+  for (const f of readdirSync(dir)) if (/^\d\d-.+\.png$/.test(f)) rmSync(join(dir, f), { force: true });
   const mod = loadFlows(args.flowsFile);
-  const flows = args.only ? mod.flows.filter((f) => f.name.includes(args.only as string)) : mod.flows;
+  // --only a,b: the flows whose slug is listed or whose name contains one of them (later flows may need earlier ones).
+  const wanted = args.only?.split(',').filter(Boolean);
+  const flows = wanted ? mod.flows.filter((f) => wanted.some((w) => f.slug === w || f.name.includes(w))) : mod.flows;
   if (flows.length === 0) throw new Error(`no flow matches --only ${args.only}`);
 
   const work = mkdtempSync(join(tmpdir(), 'regx-e2e-'));
@@ -123,18 +140,32 @@ async function main(): Promise<number> {
   });
   const extensionsDir = args.extensionsDir ?? join(work, 'extensions');
   if (!args.extensionsDir) {
-    if (args.vsix) installVsix(args.vsix, extensionsDir);
-    else linkExtension(args.extension, extensionsDir);
+    if (args.link) {
+      linkExtension(args.extension, extensionsDir);
+      console.log(`[e2e] linked ${args.extension} (not packaged)`);
+    } else {
+      const vsix = args.vsix ?? packageVsix(root, (m) => console.log(`[e2e] ${m}`));
+      installVsix(vsix, extensionsDir);
+      checkInstalledFromVsix(root, extensionsDir);
+      console.log(`[e2e] installed ${vsix.slice(vsix.lastIndexOf('/') + 1)} with --install-extension (${seconds(t0)})`);
+    }
   }
+  // The machine's own docker logins must not leak into the run: an empty docker config folder.
+  const dockerConfig = join(work, 'docker-config');
+  mkdirSync(dockerConfig);
 
   let fixture: HostFixture | undefined;
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   try {
-    fixture = await prepareHostFixture(workspace, { registries: args.registries });
-    server = await startCodeServer({ workspace, extensionsDir, settings: mod.settings?.(fixture.config), keep: args.keep });
+    fixture = args.registries && mod.fixture ? await mod.fixture(workspace) : await prepareHostFixture(workspace, { registries: args.registries });
+    console.log(`[e2e] registries: ${Object.entries(fixture.config.registries).map(([k, r]) => `${k} ${r.host}`).join(', ') || 'none'} (${seconds(t0)})`);
+    server = await startCodeServer({ workspace, extensionsDir, settings: mod.settings?.(fixture.config), keep: args.keep, extraEnv: { DOCKER_CONFIG: dockerConfig } });
     console.log(`[e2e] code-server on ${server.origin}, extensions from ${extensionsDir} (${seconds(t0)})`);
-    session = await launchBrowser();
+    // A laptop-sized window: the screenshots double as the README's.
+    session = await launchBrowser({ viewport: { width: 1280, height: 800 } });
+    // Copy commands write the browser clipboard; the flows read it back.
+    await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
     const page = await session.context.newPage();
     await page.goto(server.url);
     await waitForWorkbench(page);

@@ -1,0 +1,235 @@
+// User steps the flows share, built on the VS Code helpers in ./vscode-page.ts: the Add Registry wizard, reading
+// a quick pick whole, scrolling a long tree, reading the clipboard, the settings file. Each waits on what the
+// screen shows, never on time.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import {
+  dismissHovers,
+  pickOption,
+  quickInput,
+  runCommand,
+  treeRow,
+  treeRows,
+  UI_TIMEOUT,
+  viewPane,
+  viewTitleAction,
+  waitForQuickInputClosed,
+  type Text,
+} from './vscode-page';
+
+export const VIEW = 'Registries';
+
+/** The text box of the open quick input: a plain input or a password field. */
+function quickInputField(page: Page): Locator {
+  return quickInput(page).locator('.quick-input-box input');
+}
+
+/** Waits until the quick input's title contains `text` (each wizard step has its own title). */
+export async function waitForQuickInputTitle(page: Page, text: Text, timeout = UI_TIMEOUT): Promise<void> {
+  const title = quickInput(page).locator('.quick-input-title');
+  try {
+    await title.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    const shown = (await title.allInnerTexts().catch(() => [])).join(' | ');
+    throw new Error(`the quick input never showed the title ${String(text)}; it shows ${JSON.stringify(shown)}`);
+  }
+}
+
+/** Types into the quick input that now shows the step `title`, and presses Enter. */
+export async function answerStep(page: Page, title: Text, value: string): Promise<void> {
+  await waitForQuickInputTitle(page, title);
+  const field = quickInputField(page);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+export interface Login {
+  username: string;
+  password: string;
+}
+
+/**
+ * Registry Explorer: Add Registry… through the command palette: address, then `Anonymous` or `User name and
+ * password` with the login. Returns once the wizard closed (the connection test runs after).
+ */
+export async function addRegistryThroughPalette(page: Page, address: string, login?: Login): Promise<void> {
+  await runCommand(page, 'Registry Explorer: Add Registry…');
+  await answerStep(page, 'Add Registry (1/4)', address);
+  await waitForQuickInputTitle(page, /^Add Registry$/);
+  await pickOption(page, login ? 'User name and password' : 'Anonymous');
+  if (login) {
+    await answerStep(page, 'Add Registry (3/4)', login.username);
+    await waitForQuickInputTitle(page, 'Add Registry (4/4)');
+    const type = await quickInputField(page).getAttribute('type');
+    if (type !== 'password') throw new Error(`the password box is not masked (input type ${type})`);
+    await answerStep(page, 'Add Registry (4/4)', login.password);
+  }
+  await waitForQuickInputClosed(page);
+}
+
+export interface PickRow {
+  label: string;
+  description: string;
+  detail: string;
+  checked: boolean;
+}
+
+/**
+ * Every row of the open quick pick, separators left out. The list only renders what fits, so this walks it
+ * with the arrow keys (which move the focus, never the checks) and collects rows until the last one is seen.
+ */
+export async function readWholeQuickPick(page: Page): Promise<PickRow[]> {
+  const rows = quickInput(page).locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  const total = Number(await rows.first().getAttribute('aria-setsize'));
+  const seen = new Map<number, PickRow>();
+  const collect = async () => {
+    const batch = await rows.evaluateAll((els) =>
+      els.map((el) => ({
+        index: Number(el.getAttribute('data-index')),
+        separator: el.querySelector('.quick-input-list-separator-as-item') !== null || !el.querySelector('.monaco-checkbox, .quick-input-list-checkbox'),
+        label: el.querySelector('.label-name')?.textContent?.trim() ?? '',
+        description: el.querySelector('.label-description')?.textContent?.trim() ?? '',
+        detail: el.querySelector('.quick-input-list-label-meta .monaco-icon-label, .quick-input-list-detail')?.textContent?.trim() ?? '',
+        checked: el.getAttribute('aria-checked') === 'true',
+      })),
+    );
+    for (const r of batch) if (!r.separator) seen.set(r.index, { label: r.label, description: r.description, detail: r.detail, checked: r.checked });
+  };
+  await collect();
+  const maxIndex = async () => Math.max(-1, ...(await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index'))))));
+  for (let i = 0; i < 200 && (await maxIndex()) < (Number.isFinite(total) && total > 0 ? total - 1 : 0); i++) {
+    await quickInput(page).locator('.quick-input-box input').press('ArrowDown');
+    await collect();
+  }
+  await collect();
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}
+
+/** Clicks the OK button of an open many-select quick pick. */
+export async function pressQuickPickOk(page: Page): Promise<void> {
+  await quickInput(page).locator('.quick-input-action').getByRole('button', { name: 'OK' }).click();
+}
+
+/** Collapses every node of the Registries view (its title action), so the next flow starts from a tidy tree. */
+export async function collapseAll(page: Page): Promise<void> {
+  await dismissHovers(page);
+  const button = page.locator('.part.sidebar .title-actions').getByRole('button', { name: 'Collapse All' });
+  // VS Code disables the action while nothing is expanded.
+  if ((await button.count()) > 0 && (await button.first().getAttribute('aria-disabled')) === 'true') return;
+  await viewTitleAction(page, VIEW, 'Collapse All');
+  await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+}
+
+/** Each row at one depth as `{label, description}`. */
+export async function rowsAtLevel(page: Page, level: number): Promise<{ label: string; description: string }[]> {
+  return treeRows(page, VIEW).evaluateAll(
+    (rows, lvl) =>
+      rows
+        .filter((r) => r.getAttribute('aria-level') === String(lvl))
+        .map((r) => ({
+          label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+        })),
+    level,
+  );
+}
+
+/** Scrolls the Registries tree with the mouse wheel until a row appears (rows off screen are not rendered). */
+export async function scrollTreeTo(page: Page, text: Text, maxSteps = 60): Promise<Locator> {
+  const row = treeRow(page, text, VIEW).first();
+  const list = viewPane(page, VIEW).locator('.monaco-list').first();
+  const box = await list.boundingBox();
+  if (!box) throw new Error('the Registries tree is not on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < maxSteps && !(await row.isVisible()); i++) await page.mouse.wheel(0, 600);
+  await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await dismissHovers(page);
+  return row;
+}
+
+/** Waits until `row` no longer shows (it may be re-rendered in between). */
+export async function waitForRowGone(page: Page, text: Text, timeout = UI_TIMEOUT): Promise<void> {
+  await treeRow(page, text, VIEW).first().waitFor({ state: 'detached', timeout });
+}
+
+/** The text on the browser clipboard (the context was granted clipboard-read). */
+export async function readClipboard(page: Page): Promise<string> {
+  return String(await page.evaluate('navigator.clipboard.readText()'));
+}
+
+/** The status bar entries' texts. */
+export async function statusBarTexts(page: Page): Promise<string[]> {
+  return (await page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+}
+
+/** The user settings file of the code-server run, parsed (VS Code writes plain JSON there). */
+export function readUserSettings(userDataDir: string): Record<string, unknown> {
+  const file = join(userDataDir, 'User', 'settings.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/** Every file under `dir` whose content contains `needle` (to prove a secret was written nowhere on disk). */
+export function filesContaining(dir: string, needle: string, limitBytes = 20 * 1024 * 1024): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && st.size <= limitBytes && readFileSync(p).includes(needle)) hits.push(p);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return hits;
+}
+
+/** Starts recording main-thread tasks over 50 ms in the page (the browser's Long Tasks API). */
+export async function startLongTaskRecorder(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    window.__regxLongTasks = [];
+    window.__regxObserver?.disconnect();
+    window.__regxObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__regxLongTasks.push(e.duration);
+    });
+    window.__regxObserver.observe({ type: 'longtask' });
+  })()`);
+}
+
+/** The longest main-thread task (ms) since startLongTaskRecorder, and how many there were. */
+export async function longTasks(page: Page): Promise<{ longest: number; count: number }> {
+  const list = (await page.evaluate('window.__regxLongTasks ?? []')) as number[];
+  return { longest: Math.round(Math.max(0, ...list)), count: list.length };
+}
+
+/** Waits until no notification toast shows `text` (e.g. a progress toast that is closing). */
+export async function waitForToastGone(page: Page, text: Text, timeout = UI_TIMEOUT): Promise<void> {
+  await page
+    .locator('.notifications-toasts .notification-toast-container')
+    .filter({ has: page.locator('.notification-list-item-message', { hasText: text }) })
+    .first()
+    .waitFor({ state: 'hidden', timeout });
+}
+
+/** Drags the side bar's edge so it is `width` pixels wide (digests and descriptions fit; screenshots read well). */
+export async function widenSideBar(page: Page, width: number): Promise<void> {
+  const sidebar = page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  if (!box) throw new Error('the side bar is not shown');
+  if (Math.abs(box.width - width) < 4) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width / 2, y, { steps: 4 });
+  await page.mouse.move(box.x + width + 1, y, { steps: 4 });
+  await page.mouse.up();
+  await dismissHovers(page);
+  const now = (await sidebar.boundingBox())?.width ?? 0;
+  if (Math.abs(now - width) > 8) throw new Error(`the side bar is ${now} px wide after dragging its edge to ${width} px`);
+}

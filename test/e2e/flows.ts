@@ -187,7 +187,7 @@ const emptyState: Flow = {
     assert.ok(await add.isVisible(), 'the welcome view offers "Add Registry…"');
     assert.ok(await importButton.isVisible(), 'the welcome view offers "Import from Docker Config"');
     assert.equal(await pane.locator('.monaco-list-row[role="treeitem"]').count(), 0, 'no registry row in the empty state');
-    await shot('welcome-view');
+    await shot('welcome-view', 'welcome.png');
 
     // Import from Docker Config: the run's docker config is empty, and it says so.
     await importButton.click();
@@ -286,7 +286,7 @@ const browseTree: Flow = {
     assert.ok(tip.includes(digests['2.0.0']), `the tooltip shows the full digest ${digests['2.0.0']}: ${tip}`);
     assert.match(tip, /Same image as: latest/);
     assert.match(tip, /application\/vnd\.oci\.image\.manifest\.v1\+json/);
-    await shot('tags-with-tooltip');
+    await shot('tags-with-tooltip', 'tree.png');
     await dismissHovers(page);
 
     // big: 1050 tags. The first page shows at once, the page stays responsive, and Load more offers the rest.
@@ -366,7 +366,7 @@ const deleteImage: Flow = {
     assert.match(modal.detail, /This cannot be undone\./);
     assert.ok(modal.buttons.includes('Delete') && modal.buttons.includes('Cancel'), JSON.stringify(modal.buttons));
     await waitForToastGone(page, /^Finding every tag/);
-    await shot('delete-modal');
+    await shot('delete-modal', 'delete-confirm.png');
 
     await clickDialogButton(page, 'Cancel');
     assert.deepEqual(await rawTagDigests(raw, 'app'), seeded, 'Cancel deleted nothing');
@@ -453,7 +453,7 @@ const prune: Flow = {
     await waitForQuickInputTitle(page, `Prune ${info.host}/app: preview`, 30_000);
     await quickInput(page).locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await waitForToastGone(page, /^Reading the tags/);
-    await shot('prune-preview'); // before reading it all, which scrolls the list
+    await shot('prune-preview', 'prune-preview.png'); // before reading it all, which scrolls the list
     const preview = await readWholeQuickPick(page);
     const fates: Record<string, Fate> = {};
     for (const row of preview) {
@@ -487,7 +487,7 @@ const prune: Flow = {
     const rows = await openRepository(page, info.host, 'app');
     assert.deepEqual(rows.map((r) => r.label), expectedTagOrder(expected.remaining), 'the tree shows what is left');
     await waitForToastGone(page, /^Pruning/);
-    await shot('prune-summary');
+    await shot('prune-summary', 'prune-summary.png');
     await clearNotifications(page);
   },
 };
@@ -508,7 +508,10 @@ const openManifest: Flow = {
     assert.ok((await editorTabs(page)).includes('1.0.0.manifest.json'));
     const visible = await activeEditorText(page);
     assert.match(visible, /"mediaType": "application\/vnd\.oci\.image\.index\.v1\+json"/);
-    await shot('oci-index-manifest');
+    // Opening JSON starts VS Code's JSON support: let the status bar settle for the picture.
+    await page.locator('.part.statusbar', { hasText: 'Activating Extensions' }).waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    await dismissHovers(page); // the mouse rests where the context menu was
+    await shot('oci-index-manifest', 'manifest.png');
 
     // The whole document, as the user would copy it, is the stored manifest.
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();

@@ -1,15 +1,16 @@
 // Browser end-to-end: drives the extension in a real VS Code (code-server) through headless Chromium, the way a
 // user would. Build first (node scripts/build.mjs). Then:
 //   node out/test/e2e/run-e2e.js [--vsix FILE | --link | --extension DIR | --extensions-dir DIR] [--flows FILE.js]
-//                                [--no-registry] [--only NAME] [--keep]
+//                                [--no-registry] [--only NAME[,NAME]] [--keep] [--update-screenshots]
 // Default: packages the extension with `npm run package` (production bundle + vsce) and installs the .vsix with
 // `code-server --install-extension`, as a user would; --vsix installs a given one; --link links the repository
 // into the extensions folder instead (fast iteration, not a proof of the package). Flows (./flows.ts, or a module
 // given with --flows exporting `flows` and optionally `settings` and `fixture`) run in order in ONE page of ONE
 // browser context, so state a flow leaves (settings, secrets in localStorage) is there for the next. A failing
 // flow gets a screenshot and the run goes on with the next one. Screenshots go to test-results/. Last line:
-// `N passed, N failed`.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// `N passed, N failed`. --update-screenshots also copies the shots flows mark for the README into
+// media/screenshots/ (commit them after looking at them).
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -26,8 +27,11 @@ export interface FlowContext {
   server: CodeServer;
   /** The registries the runner started (URLs, users, passwords, seeded dataset). */
   config: TestConfig;
-  /** Saves `test-results/<NN>-<flow>-<name>.png` and returns the path. */
-  shot(name: string): Promise<string>;
+  /**
+   * Saves `test-results/<NN>-<flow>-<name>.png` and returns the path. With `readme`, the same picture is the
+   * README's `media/screenshots/<readme>` (copied there when the run is given --update-screenshots).
+   */
+  shot(name: string, readme?: string): Promise<string>;
   /** Progress line for the log. */
   log(message: string): void;
 }
@@ -58,10 +62,11 @@ interface Args {
   registries: boolean;
   only?: string;
   keep: boolean;
+  updateScreenshots: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { extension: repoRoot(__dirname), link: false, registries: true, keep: false };
+  const args: Args = { extension: repoRoot(__dirname), link: false, registries: true, keep: false, updateScreenshots: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -79,6 +84,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-registry') args.registries = false;
     else if (a === '--only') args.only = value();
     else if (a === '--keep') args.keep = true;
+    else if (a === '--update-screenshots') args.updateScreenshots = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return args;
@@ -94,14 +100,21 @@ function loadFlows(file: string | undefined): FlowsModule {
 }
 
 /** Runs the flows in order; returns [passed, failed]. */
-export async function runFlows(flows: Flow[], base: Omit<FlowContext, 'shot' | 'log'>, dir: string): Promise<[number, number]> {
+export async function runFlows(flows: Flow[], base: Omit<FlowContext, 'shot' | 'log'>, dir: string, readmeDir?: string): Promise<[number, number]> {
   let passed = 0;
   let failed = 0;
   for (const [i, flow] of flows.entries()) {
     const prefix = `${String(i + 1).padStart(2, '0')}-${flow.slug ?? flow.name}`;
     const ctx: FlowContext = {
       ...base,
-      shot: (name) => screenshot(base.page, dir, `${prefix}-${name}`),
+      shot: async (name, readme) => {
+        const file = await screenshot(base.page, dir, `${prefix}-${name}`);
+        if (readme && readmeDir) {
+          mkdirSync(readmeDir, { recursive: true });
+          copyFileSync(file, join(readmeDir, readme));
+        }
+        return file;
+      },
       log: (m) => console.log(`    ${m}`),
     };
     const t = Date.now();
@@ -169,7 +182,9 @@ async function main(): Promise<number> {
     const page = await session.context.newPage();
     await page.goto(server.url);
     await waitForWorkbench(page);
-    const [passed, failed] = await runFlows(flows, { page, session, server, config: fixture.config }, dir);
+    const readmeDir = args.updateScreenshots ? join(root, 'media', 'screenshots') : undefined;
+    const [passed, failed] = await runFlows(flows, { page, session, server, config: fixture.config }, dir, readmeDir);
+    if (readmeDir) console.log(`[e2e] README screenshots updated in ${readmeDir}`);
     console.log(`[e2e] screenshots in ${dir}; total ${seconds(t0)}`);
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 && passed > 0 ? 0 : 1;

@@ -190,7 +190,10 @@ export function filesContaining(dir: string, needle: string, limitBytes = 20 * 1
   return hits;
 }
 
-/** Starts recording main-thread tasks over 50 ms in the page (the browser's Long Tasks API). */
+/**
+ * Starts recording main-thread tasks over 50 ms in the page (the browser's Long Tasks API). It first proves the
+ * recorder works with a deliberate 120 ms task of its own (then forgets it), so "no long task" means something.
+ */
 export async function startLongTaskRecorder(page: Page): Promise<void> {
   await page.evaluate(`(() => {
     window.__regxLongTasks = [];
@@ -200,6 +203,11 @@ export async function startLongTaskRecorder(page: Page): Promise<void> {
     });
     window.__regxObserver.observe({ type: 'longtask' });
   })()`);
+  await page.evaluate('setTimeout(() => { const end = performance.now() + 120; while (performance.now() < end) {} }, 0)');
+  await page.waitForFunction('window.__regxLongTasks.some((d) => d >= 100)', undefined, { timeout: UI_TIMEOUT }).catch(() => {
+    throw new Error('the Long Tasks API reported no long task for a deliberate 120 ms one: the freeze check would be blind');
+  });
+  await page.evaluate('window.__regxLongTasks = []');
 }
 
 /** The longest main-thread task (ms) since startLongTaskRecorder, and how many there were. */

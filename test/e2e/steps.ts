@@ -159,11 +159,6 @@ export async function readClipboard(page: Page): Promise<string> {
   return String(await page.evaluate('navigator.clipboard.readText()'));
 }
 
-/** The status bar entries' texts. */
-export async function statusBarTexts(page: Page): Promise<string[]> {
-  return (await page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
-}
-
 /** The user settings file of the code-server run, parsed (VS Code writes plain JSON there). */
 export function readUserSettings(userDataDir: string): Record<string, unknown> {
   const file = join(userDataDir, 'User', 'settings.json');

@@ -239,7 +239,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   private errorNode(registry: string, repository: string | undefined, e: unknown): MessageNode {
-    const { message, fix } = describeError(e);
+    const { message: text, fix } = describeError(e);
+    const message = text.charAt(0).toUpperCase() + text.slice(1);
     const parent = repository ? repositoryNodeId(registry, repository) : registryNodeId(registry);
     return this.intern({ kind: 'message', id: `${parent}|error`, registry, repository, severity: 'error', message, fix, auth: isAuthError(e) });
   }

@@ -153,7 +153,9 @@ export async function pickMany<T extends vscode.QuickPickItem>(id: string, items
  * A notification. Commands do not wait for its buttons (a toast can stay open for a long time): `onButton`
  * runs when one is pressed.
  */
-export function notify(severity: ShownMessage['severity'], message: string, buttons: string[] = [], onButton?: (button: string) => unknown): void {
+export function notify(severity: ShownMessage['severity'], text: string, buttons: string[] = [], onButton?: (button: string) => unknown): void {
+  // Engine messages start in lower case (they read well after "regx: "); a toast is a sentence.
+  const message = text.charAt(0).toUpperCase() + text.slice(1);
   testHooks.messages.push({ severity, message, buttons });
   if (testHooks.answer) return; // tests read testHooks.messages; a toast would only pile up in the test window
   const show =

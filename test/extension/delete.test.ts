@@ -126,7 +126,7 @@ describe('Registry Explorer: Delete Image and Untag', function () {
       assert.equal(outcome.failed.length, 1);
       const err = t.hooks.messages.find((m) => m.severity === 'error');
       assert.ok(err, messagesText(t.hooks));
-      assert.match(err.message, /deletion is disabled/);
+      assert.match(err.message, /^Deletion is disabled/);
       assert.match(err.message, /storage\.delete\.enabled/);
       assert.ok(await headTag(off.url, 'app', '1.0.0'));
     });

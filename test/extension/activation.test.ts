@@ -21,7 +21,7 @@ describe('Registry Explorer: activation and contributions', () => {
     const { api, tree } = await explorerApi();
     // The ≤ 50 ms target is a measurement, not a pass/fail gate (timed tests flake on a loaded machine):
     // it is printed here and reported in the README.
-    console.log(`      activate() took ${api.activationMs.toFixed(1)} ms`);
+    console.log(`[regx-tests]   (activate() took ${api.activationMs.toFixed(1)} ms)`);
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0, 'activate() reported no duration');
     assert.deepEqual(tree.openClients(), [], 'a registry client was created during activation');
     const roots = await tree.getChildren();

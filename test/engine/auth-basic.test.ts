@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createRegistryClient } from '../../src/registry/client';
 import { RegistryError, type ErrorCode } from '../../src/registry/errors';
 import type { Credential, Logger, RegistryClient, RegistryOptions } from '../../src/registry/types';
+import { rejectsWith as sharedRejectsWith } from '../support/assertions';
 import { startRegistry, type RegistryUser, type TestRegistry } from '../support/registry';
 import { pushImage, seedStandard, type StandardDataset } from '../support/seed';
 
@@ -28,18 +29,8 @@ describe('Basic auth on a real registry', function () {
     return c;
   }
 
-  async function rejectsWith(p: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<RegistryError> {
-    let caught: unknown;
-    try {
-      await p;
-    } catch (e) {
-      caught = e;
-    }
-    assert.ok(caught instanceof RegistryError && caught.code === code, `expected ${code}, got ${String(caught)}`);
-    if (message) assert.match(caught.message, message);
-    errorTexts.push(caught.message, caught.fix ?? '', String(caught.stack));
-    return caught;
-  }
+  const rejectsWith = (p: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<RegistryError> =>
+    sharedRejectsWith(p, code, message, (e) => errorTexts.push(e.message, e.fix ?? '', String(e.stack)));
 
   before(async () => {
     reg = await startRegistry({ auth: 'basic' });

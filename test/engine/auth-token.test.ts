@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { createRegistryClient } from '../../src/registry/client';
 import { RegistryError, type ErrorCode } from '../../src/registry/errors';
 import type { Credential, Logger, RegistryClient, RegistryOptions } from '../../src/registry/types';
+import { rejectsWith as sharedRejectsWith } from '../support/assertions';
 import { startRegistry, type RegistryUser, type TestRegistry } from '../support/registry';
 import { pushImage, pushManyTags, seedStandard, type PushedTags, type StandardDataset } from '../support/seed';
 import { ACCESS_PULL_ONLY, ACCESS_STAR_NOT_DELETE, type TokenServer } from '../support/token-server';
@@ -31,18 +32,8 @@ describe('token auth on a real registry', function () {
     return c;
   }
 
-  async function rejectsWith(p: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<RegistryError> {
-    let caught: unknown;
-    try {
-      await p;
-    } catch (e) {
-      caught = e;
-    }
-    assert.ok(caught instanceof RegistryError && caught.code === code, `expected ${code}, got ${String(caught)}`);
-    if (message) assert.match(caught.message, message);
-    errorTexts.push(caught.message, caught.fix ?? '', String(caught.stack));
-    return caught;
-  }
+  const rejectsWith = (p: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<RegistryError> =>
+    sharedRejectsWith(p, code, message, (e) => errorTexts.push(e.message, e.fix ?? '', String(e.stack)));
 
   before(async () => {
     reg = await startRegistry({

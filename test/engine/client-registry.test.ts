@@ -7,25 +7,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../src/registry/client';
-import { RegistryError, type ErrorCode } from '../../src/registry/errors';
+import { RegistryError } from '../../src/registry/errors';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/mediatypes';
 import type { Logger, RegistryClient, RegistryOptions } from '../../src/registry/types';
+import { rejectsWith } from '../support/assertions';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushBlob, pushImage, pushManifest, seedStandard, type PushedImage, type StandardDataset } from '../support/seed';
-
-async function rejectsWith(p: Promise<unknown>, codes: ErrorCode | ErrorCode[], message?: RegExp): Promise<RegistryError> {
-  const list = Array.isArray(codes) ? codes : [codes];
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected ${list.join('|')}, but it succeeded`);
-  assert.ok(caught instanceof RegistryError && list.includes(caught.code), `expected ${list.join('|')}, got ${String(caught)}`);
-  if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 /** HEAD with exactly the Accept header given (none at all when undefined), over node:http: no client defaults. */
 function rawHead(url: string, accept?: string): Promise<{ status: number; digest?: string; type?: string }> {

@@ -33,6 +33,7 @@ import {
   type FaultRoute,
   type FaultServer,
 } from '../support/fault-server';
+import { rejectsWith as sharedRejectsWith } from '../support/assertions';
 import { ensureSystemPackages } from '../support/system';
 
 const PASSWORD = 'fault-secret-pw-7Qz';
@@ -54,18 +55,8 @@ function assertNoSecret(...texts: (string | undefined)[]): void {
   }
 }
 
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<RegistryError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected ${code}, but it succeeded`);
-  assert.ok(isRegistryError(caught, code), `expected ${code}, got ${(caught as RegistryError)?.code ?? ''} ${String(caught)}`);
-  if (message) assert.match(caught.message, message);
-  assertNoSecret(caught.message, caught.fix);
-  return caught;
+function rejectsWith(p: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<RegistryError> {
+  return sharedRejectsWith(p, code, message, (e) => assertNoSecret(e.message, e.fix));
 }
 
 /** A plain handler server (http on any loopback address, or https with a cert), for what the fault server's routes cannot express. */

@@ -28,8 +28,13 @@ const ACCEPT = MANIFEST_ACCEPT.join(', ');
 const MAX_MANIFEST = 4 * 1024 * 1024;
 const LIST_PAGE = 1000;
 
-/** Registries run as a service: space is theirs to reclaim. Everything else is treated as self-hosted distribution. */
+/** Registries run as a service: space is theirs to reclaim, and deletion is their API's business. */
 const HOSTED = /(^|\.)(docker\.io|ghcr\.io|gcr\.io|pkg\.dev|azurecr\.io|amazonaws\.com|quay\.io|gitlab\.com|jfrog\.io|ocir\.io|icr\.io|digitalocean\.com)(:\d+)?$/;
+
+/** A registry run as a service (Docker Hub, GHCR, ECR, …); anything else is treated as self-hosted distribution. */
+export function isHostedRegistry(host: string): boolean {
+  return HOSTED.test(host);
+}
 
 export function isLoopbackHost(host: string): boolean {
   const hostname = host.replace(/:\d+$/, '');
@@ -117,7 +122,7 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
       scheme: base.startsWith('https') ? 'https' : 'http',
       baseUrl: base,
       auth: auth.kind(),
-      selfHostedDistribution: !HOSTED.test(host),
+      selfHostedDistribution: !isHostedRegistry(host),
     };
   }
 
@@ -429,7 +434,10 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
       case status === 405 && /^(delete|untag)/.test(action):
         return new RegistryError('DELETE_DISABLED', `deletion is disabled on ${host}`, {
           status,
-          fix: 'Deleting images must be turned on in the registry. For the CNCF distribution registry set storage.delete.enabled: true in its config (or REGISTRY_STORAGE_DELETE_ENABLED=true) and restart it.',
+          fix: isHostedRegistry(host)
+            ? // Docker Hub, for one, answers 405 UNSUPPORTED to every V2 DELETE: its deletes go through its own API.
+              'This hosted registry does not delete through the registry API; delete the image in its web interface or with its own API.'
+            : 'Deleting images must be turned on in the registry. For the CNCF distribution registry set storage.delete.enabled: true in its config (or REGISTRY_STORAGE_DELETE_ENABLED=true) and restart it.',
         });
       case status === 401:
         return new RegistryError('UNAUTHORIZED', `${host} refused to ${action}${said}`, { status, fix: 'Check the credentials for this registry.' });

@@ -20,6 +20,7 @@ import type { TestConfig } from '../extension/host-channel';
 import * as defaultFlows from './flows';
 import { escapeAll, resultsDir, screenshot, waitForWorkbench } from './vscode-page';
 import { checkInstalledFromVsix, packageVsix } from './vsix';
+import { flag, has, parseArgs as parseFlags } from '../../src/cli/args';
 
 export interface FlowContext {
   page: Page;
@@ -66,28 +67,34 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { extension: repoRoot(__dirname), link: false, registries: true, keep: false, updateScreenshots: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--extensions-dir') args.extensionsDir = resolve(value());
-    else if (a === '--vsix') args.vsix = resolve(value());
-    else if (a === '--extension') {
-      args.extension = resolve(value());
-      args.link = true;
-    } else if (a === '--link') args.link = true;
-    else if (a === '--flows') args.flowsFile = resolve(value());
-    else if (a === '--no-registry') args.registries = false;
-    else if (a === '--only') args.only = value();
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--update-screenshots') args.updateScreenshots = true;
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return args;
+  const parsed = parseFlags(argv, {
+    'extensions-dir': { value: true },
+    vsix: { value: true },
+    extension: { value: true },
+    link: {},
+    flows: { value: true },
+    'no-registry': {},
+    only: { value: true },
+    keep: {},
+    'update-screenshots': {},
+  });
+  if (parsed.positionals.length) throw new Error(`unknown argument ${parsed.positionals[0]}`);
+  const path = (name: string): string | undefined => {
+    const v = flag(parsed, name);
+    return v === undefined ? undefined : resolve(v);
+  };
+  return {
+    extensionsDir: path('extensions-dir'),
+    vsix: path('vsix'),
+    // --extension names the sources to link instead of packaging.
+    extension: path('extension') ?? repoRoot(__dirname),
+    link: has(parsed, 'link') || has(parsed, 'extension'),
+    flowsFile: path('flows'),
+    registries: !has(parsed, 'no-registry'),
+    only: flag(parsed, 'only'),
+    keep: has(parsed, 'keep'),
+    updateScreenshots: has(parsed, 'update-screenshots'),
+  };
 }
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ensureCodeServer, exitCleanlyOnSignals, extensionTestUrl, launchBrowser, repoRoot, startCodeServer, type BrowserSession, type CodeServer } from '../support/code-server';
 import { prepareHostFixture, type HostFixture } from './fixture';
 import { CONFIG_ENV, RESULTS_ENV, readResults, reportResults, writeJsonAtomic, type TestResults } from './host-channel';
+import { flag, has, parseArgs as parseFlags } from '../../src/cli/args';
 
 interface Args {
   extension: string;
@@ -22,29 +23,19 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    extension: repoRoot(__dirname),
-    tests: join(__dirname, 'index.js'),
-    registries: true,
-    keep: false,
-    timeoutMs: (Number(process.env.REGX_HOST_TIMEOUT) || 600) * 1000,
+  const parsed = parseFlags(argv, { extension: { value: true }, tests: { value: true }, 'no-registry': {}, keep: {}, timeout: { value: true }, grep: { value: true } });
+  if (parsed.positionals.length) throw new Error(`unknown argument ${parsed.positionals[0]}`);
+  const extension = flag(parsed, 'extension');
+  const tests = flag(parsed, 'tests');
+  const timeout = flag(parsed, 'timeout');
+  return {
+    extension: extension ? resolve(extension) : repoRoot(__dirname),
+    tests: tests ? resolve(tests) : join(__dirname, 'index.js'),
+    registries: !has(parsed, 'no-registry'),
+    keep: has(parsed, 'keep'),
+    timeoutMs: (timeout ? Number(timeout) : Number(process.env.REGX_HOST_TIMEOUT) || 600) * 1000,
+    grep: flag(parsed, 'grep'),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--extension') args.extension = resolve(value());
-    else if (a === '--tests') args.tests = resolve(value());
-    else if (a === '--no-registry') args.registries = false;
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--timeout') args.timeoutMs = Number(value()) * 1000;
-    else if (a === '--grep') args.grep = value();
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return args;
 }
 
 const log = (m: string) => console.log(`[host] ${m}`);

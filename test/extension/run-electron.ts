@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { exitCleanlyOnSignals, repoRoot } from '../support/code-server';
 import { prepareHostFixture, type HostFixture } from './fixture';
 import { CONFIG_ENV, RESULTS_ENV, readResults, reportResults, writeJsonAtomic } from './host-channel';
+import { flag, has, parseArgs as parseFlags } from '../../src/cli/args';
 
 /** The VS Code the extension targets (engines ^1.100.0) and code-server 4.100.3 runs; REGX_VSCODE_VERSION overrides. */
 const DEFAULT_VERSION = '1.100.3';
@@ -23,26 +24,16 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    extension: repoRoot(__dirname),
-    tests: join(__dirname, 'index.js'),
-    registries: true,
-    version: process.env.REGX_VSCODE_VERSION || DEFAULT_VERSION,
+  const parsed = parseFlags(argv, { extension: { value: true }, tests: { value: true }, 'no-registry': {}, vscode: { value: true } });
+  if (parsed.positionals.length) throw new Error(`unknown argument ${parsed.positionals[0]}`);
+  const extension = flag(parsed, 'extension');
+  const tests = flag(parsed, 'tests');
+  return {
+    extension: extension ? resolve(extension) : repoRoot(__dirname),
+    tests: tests ? resolve(tests) : join(__dirname, 'index.js'),
+    registries: !has(parsed, 'no-registry'),
+    version: flag(parsed, 'vscode') ?? (process.env.REGX_VSCODE_VERSION || DEFAULT_VERSION),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--extension') args.extension = resolve(value());
-    else if (a === '--tests') args.tests = resolve(value());
-    else if (a === '--no-registry') args.registries = false;
-    else if (a === '--vscode') args.version = value();
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return args;
 }
 
 const log = (m: string) => console.log(`[electron] ${m}`);

@@ -8,6 +8,7 @@ import {
   isDigest,
   parseReference,
   parseRegistry,
+  registryKey,
   shortDigest,
   validateDigest,
   validateRepository,
@@ -197,6 +198,82 @@ describe('references', () => {
     it('a scheme and host with no repository', () => {
       assertBad(() => parseReference('http://localhost:5000'), 'names no repository');
       assertBad(() => parseReference('http://localhost:5000/'), /names no repository|""/);
+    });
+  });
+
+  // Issue "Safety holes", items 6, 9 and 10: each of these failed on the parser before the fix.
+  describe('safety holes: grammar, digest algorithms, logins in the address', () => {
+    const PASSWORD = 'Hunter2-s3cret';
+    const LOGIN = `alice:${PASSWORD}`;
+
+    /** BAD_INPUT about a login in the address, whose message and fix never show the password or the login. */
+    function assertLoginRefused(fn: () => unknown): void {
+      assert.throws(fn, (e: unknown) => {
+        assert.ok(isRegistryError(e, 'BAD_INPUT'), `expected BAD_INPUT, got ${String(e)}`);
+        const text = `${e.message} ${e.fix ?? ''}`;
+        assert.ok(!text.includes(PASSWORD), `the password leaked: ${text}`);
+        assert.ok(!text.includes(LOGIN), `the login leaked: ${text}`);
+        assert.match(e.message, /credentials do not belong in the address/);
+        assert.match(e.fix ?? '', /give the login separately/);
+        assert.doesNotMatch(text, /--|button/i, 'the engine names no flag or button');
+        return true;
+      });
+    }
+
+    it('an upper-case first component names a host (lower-cased), as the grammar splits it', () => {
+      assert.deepEqual(parseReference('Foo/bar'), { host: 'foo', scheme: undefined, repository: 'bar', tag: undefined, digest: undefined });
+      const r = parseReference('LOCALDOMAIN/debian:12');
+      assert.equal(r.host, 'localdomain');
+      assert.equal(r.repository, 'debian');
+      assert.equal(r.tag, '12');
+    });
+
+    it('a bracketed IPv6 host holds hex digits and colons only, no dots', () => {
+      assertBad(() => parseReference('[2001:db8:3:4::192.0.2.33]:5000/debian'), '"[2001:db8:3:4::192.0.2.33]:5000"', 'not a valid registry host');
+      assertBad(() => parseRegistry('[::ffff:10.0.0.1]:5000'), 'not a valid registry host');
+    });
+
+    it('a bare 64-hex name is refused as an image ID, not read as a Docker Hub repository', () => {
+      const id = '7d9495f2d2d5ad6d3b8e5a06a6cbb4c8a1f7b4ad1c8bc1b3e3f7d6f7e2b1a0c9';
+      assertBad(() => parseReference(id), `"${id}"`, 'image ID');
+      assert.equal(parseReference(`docker.io/${id}`).repository, `library/${id}`);
+    });
+
+    it('digest algorithms other than sha256, sha384 and sha512 are bad input, naming the supported ones', () => {
+      const md5 = `md5:${'0'.repeat(32)}`;
+      assertBad(() => parseReference(`localhost:5000/app@${md5}`), '"md5"', 'sha256, sha384 and sha512');
+      assertBad(() => validateDigest(md5), 'not supported', 'sha256, sha384 and sha512');
+      assertBad(() => validateDigest(`sha1:${'0'.repeat(40)}`), '"sha1"');
+      assertBad(() => validateDigest(`SHA256:${HEX64}`), '"SHA256"', 'not supported');
+      assert.equal(isDigest(md5), false);
+    });
+
+    it('user info in a reference is refused, and the password never appears in the message or fix', () => {
+      assertLoginRefused(() => parseReference(`https://${LOGIN}@registry.example.com/app`));
+      assertLoginRefused(() => parseReference(`${LOGIN}@localhost:5000/app:1`));
+      assertLoginRefused(() => parseReference(`http://${LOGIN}@localhost:5000`));
+      assertLoginRefused(() => parseReference(`${LOGIN}@localhost:5000`));
+      assertLoginRefused(() => parseReference(`alice:pass/${PASSWORD}@localhost:5000/app`));
+    });
+
+    it('user info in a registry address is refused by parseRegistry and registryKey, the password unquoted', () => {
+      assertLoginRefused(() => parseRegistry(`https://${LOGIN}@registry.example.com`));
+      assertLoginRefused(() => parseRegistry(`${LOGIN}@localhost:5000`));
+      assertLoginRefused(() => registryKey(`https://${LOGIN}@index.docker.io/v1/`));
+      assertLoginRefused(() => registryKey(`https://alice:a/${PASSWORD}@host/v1/`));
+    });
+
+    it('no other message quotes a password either', () => {
+      // With a '/' in the password and no path, the '@' sits where a digest would; the part before it is left out.
+      assert.throws(
+        () => parseReference(`alice:x/${PASSWORD}@localhost:5000`),
+        (e: unknown) => isRegistryError(e, 'BAD_INPUT') && !`${e.message} ${e.fix}`.includes(PASSWORD),
+      );
+    });
+
+    it('registryKey still takes docker-config server URLs with a path', () => {
+      assert.equal(registryKey('https://index.docker.io/v1/'), DOCKER_HUB);
+      assert.equal(registryKey('http://LOCALHOST:5000/'), 'localhost:5000');
     });
   });
 

@@ -1,5 +1,5 @@
 // A small argv parser: positionals, `--flag`, `--flag value`, `--flag=value`, `-u value`, repeatable flags.
-import { badInput } from '../registry/errors';
+import { badInput } from '../engine';
 
 export interface FlagSpec {
   /** Takes a value (otherwise a boolean switch). */

@@ -1,8 +1,9 @@
 // regx: the command-line face of Registry Explorer. Same engine as the extension, for CI pipelines.
 import { createInterface } from 'node:readline';
-import { describeError, isRegistryError } from '../registry/errors';
+import { describeError, isRegistryError } from '../engine';
 import { parseArgs, type FlagSpec } from './args';
 import * as commands from './commands';
+import { EXIT_FAILED, EXIT_USAGE, howToSupply } from './context';
 import type { CliIO } from './output';
 
 export const USAGE = `regx — browse container registries and delete or prune images safely
@@ -12,7 +13,7 @@ Usage:
   regx tags <registry>/<repo> [--digests] [--json]
   regx digest <registry>/<repo>:<tag>
   regx inspect <ref> [--json]
-  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--json]
+  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--json]
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
   regx prune <registry>/<repo> --semver <range> [--keep N] [--keep-per major|minor] [--prerelease]
              [--protect <regex>]... [--older-than <30d|12h>] [--concurrency N] [--dry-run] [--yes] [--json]
@@ -31,7 +32,10 @@ Without -u, credentials come from REGX_USERNAME/REGX_PASSWORD, then the docker c
 ($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential helpers), else anonymous.
 
 delete and prune ask before deleting; without a terminal they need --yes, and --dry-run changes nothing.
-Exit codes: 0 done, 1 an operation failed, 2 bad usage or bad input.
+Before each delete the tags are read again when the last read is older than --max-staleness SECONDS
+(default 10), and always after you confirmed at the prompt. delete refuses to delete a platform image
+of a multi-arch image that stays unless --force is given.
+Exit codes: 0 done, 1 an operation failed (or a tag was lost while deleting), 2 bad usage or bad input.
 `;
 
 const COMMON: Record<string, FlagSpec> = {
@@ -49,7 +53,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
   tags: { run: commands.tags, flags: { json: {}, digests: {} } },
   digest: { run: commands.digest, flags: {} },
   inspect: { run: commands.inspect, flags: { json: {} } },
-  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' } } },
+  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, 'max-staleness': { value: true } } },
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
   prune: {
     run: commands.prune,
@@ -63,6 +67,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
       'dry-run': {},
       yes: { short: 'y' },
       json: {},
+      'max-staleness': { value: true },
     },
   },
 };
@@ -91,9 +96,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run({ args, io });
   } catch (e) {
     const { message, fix } = describeError(e);
-    io.stderr(`regx: ${message}\n${fix ? `${fix}\n` : ''}`);
-    if (isRegistryError(e, 'BAD_INPUT')) return 2;
-    return 1;
+    const how = howToSupply(isRegistryError(e) ? e.need : undefined);
+    const second = [fix, how].filter(Boolean).join(' ');
+    io.stderr(`regx: ${message}\n${second ? `${second}\n` : ''}`);
+    if (isRegistryError(e, 'BAD_INPUT')) return EXIT_USAGE;
+    return EXIT_FAILED;
   }
 }
 
@@ -122,7 +129,17 @@ function processIO(): CliIO {
     confirm: (question) =>
       new Promise((resolve) => {
         const rl = createInterface({ input: process.stdin, output: process.stderr });
+        let answered = false;
+        // Ctrl-C (or Ctrl-D) at the prompt is not a "no": the command stops and says nothing was changed.
+        rl.on('SIGINT', () => rl.close());
+        rl.on('close', () => {
+          if (!answered) {
+            process.stderr.write('\n');
+            resolve('interrupted');
+          }
+        });
         rl.question(question, (answer) => {
+          answered = true;
           rl.close();
           resolve(/^y(es)?$/i.test(answer.trim()));
         });

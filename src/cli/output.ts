@@ -7,8 +7,8 @@ export interface CliIO {
   stdinIsTTY: boolean;
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
-  /** Asks a yes/no question on the terminal. Only called when stdin is a TTY. */
-  confirm(question: string): Promise<boolean>;
+  /** Asks a yes/no question on the terminal: true for yes, 'interrupted' for Ctrl-C. Only called when stdin is a TTY. */
+  confirm(question: string): Promise<boolean | 'interrupted'>;
   /** Aborts when the user presses Ctrl-C. */
   interrupt: AbortSignal;
 }

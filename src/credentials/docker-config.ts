@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Credential, CredentialSource, Logger } from '../registry/types';
 import { RegistryError, badInput } from '../registry/errors';
 import { DOCKER_HUB } from '../registry/reference';
-import { credentialKey, hasSecret } from './store';
+import { registryKey } from '../registry/reference';
+import { hasLogin } from './store';
 
 export interface DockerConfigOptions {
   /** The config file. Default `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
@@ -95,7 +96,7 @@ export async function readDockerConfig(path: string): Promise<DockerConfigFile |
 
 function keyOf(serverURL: string): string | undefined {
   try {
-    return credentialKey(serverURL);
+    return registryKey(serverURL);
   } catch {
     return undefined;
   }
@@ -229,7 +230,7 @@ export async function lookupDockerCredential(hostOrUrl: string, options: DockerC
   const path = dockerConfigPath(options);
   const config = await readDockerConfig(path);
   if (!config) return undefined;
-  const host = credentialKey(hostOrUrl);
+  const host = registryKey(hostOrUrl);
   const fileCredential = (): Credential | undefined => {
     for (const entry of authEntriesFor(config, host)) {
       const c = fromAuthEntry(entry, host, path);
@@ -242,7 +243,7 @@ export async function lookupDockerCredential(hostOrUrl: string, options: DockerC
   if (helper) {
     try {
       const c = await helperLookup(helper.name, host, options);
-      if (hasSecret(c)) return c;
+      if (hasLogin(c)) return c;
     } catch (e) {
       if (!(e instanceof HelperError)) throw e;
       const fallback = fileCredential();

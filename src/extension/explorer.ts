@@ -1,14 +1,11 @@
 // What every command needs, in one place: settings, secrets, the log, the tree and engine clients.
 import * as vscode from 'vscode';
-import { chainCredentialSources } from '../credentials/chain';
-import { toCredentialSource } from '../credentials/store';
-import { dockerConfigCredentialSource } from '../credentials/docker-config';
-import type { Credential, CredentialSource, RegistryClient } from '../registry/types';
+import { chainCredentialSources, createRegistryClient, dockerConfigCredentialSource, toCredentialSource, type Credential, type CredentialSource, type RegistryClient } from '../engine';
 import type { ExplorerLog } from './log';
 import { readSettings, type ExplorerSettings, type RegistryEntry } from './model/settings';
 import type { ExplorerNode } from './model/nodes';
 import type { SecretCredentialStore } from './secrets';
-import type { RegistryTreeProvider } from './treeProvider';
+import type { RegistryTreeProvider } from './tree/provider';
 
 export const SECTION = 'registryExplorer';
 
@@ -64,14 +61,13 @@ export function credentialSourceFor(explorer: Pick<Explorer, 'secrets' | 'log'>,
   return chainCredentialSources(toCredentialSource(explorer.secrets), docker);
 }
 
-/** A new engine client (lazily loads the HTTP stack on first call, so activation stays fast). */
+/** A new engine client (the HTTP stack loads on its first connection, so activation stays fast). */
 export async function newClient(
   explorer: Pick<Explorer, 'secrets' | 'log'>,
   entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile'>,
   settings: ExplorerSettings,
   override?: Credential | null,
 ): Promise<RegistryClient> {
-  const { createRegistryClient } = await import('../registry/client.js');
   return createRegistryClient({
     url: entry.url,
     insecure: entry.insecure,

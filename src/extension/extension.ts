@@ -1,16 +1,30 @@
 // Registry Explorer's VS Code face. activate() only wires things up: no network I/O happens until the
 // Registries view asks for its children (or a command runs), and the HTTP stack is loaded on first use.
 import * as vscode from 'vscode';
-import { addRegistry, addRepository, editCredentials, filterRepositories, importDockerConfig, refresh, removeRegistry } from './commands/registries';
-import { pruneTags } from './commands/prune';
-import { copyDigest, copyImageReference, copyPullCommand, deleteImage, openConfig, openManifest, untag } from './commands/tags';
+import {
+  addRegistry,
+  addRepository,
+  copyDigest,
+  copyImageReference,
+  copyPullCommand,
+  deleteImage,
+  editCredentials,
+  filterRepositories,
+  importDockerConfig,
+  openConfig,
+  openManifest,
+  pruneTags,
+  refresh,
+  removeRegistry,
+  untag,
+} from './commands';
 import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
-import type { CredentialStore } from '../credentials/store';
+import type { CredentialStore } from '../engine';
 import { createLog } from './log';
 import { ManifestDocumentProvider, SCHEME } from './manifestProvider';
 import type { ExplorerNode, LoadMoreNode } from './model/nodes';
 import { secretCredentialStore } from './secrets';
-import { RegistryTreeProvider } from './treeProvider';
+import { RegistryTreeProvider } from './tree/provider';
 import { testHooks, type TestHooks } from './ui';
 
 export const VIEW_ID = 'registryExplorer.registries';

@@ -3,8 +3,7 @@
 // values of Authorization/Cookie, bearer/basic tokens, token/password query parameters, and every secret
 // value the extension itself handed to the engine.
 import * as vscode from 'vscode';
-import type { Logger } from '../registry/types';
-import { redact } from './model/redact';
+import { redact, type Logger } from '../engine';
 
 export interface ExplorerLog extends Logger {
   readonly channel: vscode.LogOutputChannel;

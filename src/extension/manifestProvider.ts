@@ -3,7 +3,7 @@
 //   registry-explorer://localhost:5000/team/app/sha256:….config.json
 // The authority is the registry key (`host[:port]`); the path is the repository, then the reference.
 import * as vscode from 'vscode';
-import type { RegistryClient } from '../registry/types';
+import type { RegistryClient } from '../engine';
 
 export const SCHEME = 'registry-explorer';
 

@@ -1,8 +1,7 @@
 // The user's registry logins in VS Code's SecretStorage, keyed by the registry's normalised host
 // (`registryExplorer.credential/localhost:5000`). Nothing secret is ever written to settings or global state.
 import type * as vscode from 'vscode';
-import { credentialKey, hasSecret, type CredentialStore } from '../credentials/store';
-import type { Credential } from '../registry/types';
+import { hasLogin, registryKey, type Credential, type CredentialStore } from '../engine';
 import { secretKey } from './model/settings';
 
 export interface SecretCredentialStore extends CredentialStore {
@@ -12,10 +11,10 @@ export interface SecretCredentialStore extends CredentialStore {
 
 const PREFIX = secretKey('');
 
-export function secretCredentialStore(secrets: vscode.SecretStorage, onSecretRead: (value: string | undefined) => void): SecretCredentialStore {
+export function secretCredentialStore(secrets: vscode.SecretStorage, onSecretSeen: (value: string | undefined) => void): SecretCredentialStore {
   return {
     async get(host) {
-      const raw = await secrets.get(secretKey(credentialKey(host)));
+      const raw = await secrets.get(secretKey(registryKey(host)));
       if (!raw) return undefined;
       let c: Credential;
       try {
@@ -28,10 +27,10 @@ export function secretCredentialStore(secrets: vscode.SecretStorage, onSecretRea
       if (typeof c.password === 'string') clean.password = c.password;
       if (typeof c.identityToken === 'string') clean.identityToken = c.identityToken;
       if (typeof c.registryToken === 'string') clean.registryToken = c.registryToken;
-      onSecretRead(clean.password);
-      onSecretRead(clean.identityToken);
-      onSecretRead(clean.registryToken);
-      return hasSecret(clean) ? clean : undefined;
+      onSecretSeen(clean.password);
+      onSecretSeen(clean.identityToken);
+      onSecretSeen(clean.registryToken);
+      return hasLogin(clean) ? clean : undefined;
     },
     async set(host, credential) {
       const c: Credential = {};
@@ -39,13 +38,13 @@ export function secretCredentialStore(secrets: vscode.SecretStorage, onSecretRea
       if (credential.password) c.password = credential.password;
       if (credential.identityToken) c.identityToken = credential.identityToken;
       if (credential.registryToken) c.registryToken = credential.registryToken;
-      onSecretRead(c.password);
-      onSecretRead(c.identityToken);
-      onSecretRead(c.registryToken);
-      await secrets.store(secretKey(credentialKey(host)), JSON.stringify(c));
+      onSecretSeen(c.password);
+      onSecretSeen(c.identityToken);
+      onSecretSeen(c.registryToken);
+      await secrets.store(secretKey(registryKey(host)), JSON.stringify(c));
     },
     async delete(host) {
-      await secrets.delete(secretKey(credentialKey(host)));
+      await secrets.delete(secretKey(registryKey(host)));
     },
     onDidChange: (listener, thisArgs, disposables) =>
       secrets.onDidChange(

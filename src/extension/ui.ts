@@ -14,6 +14,7 @@
 // Production never sets `answer` (nothing outside the tests can reach the API's testHooks through the
 // command palette or a menu), so the real modal or input always shows and nothing destructive happens unasked.
 import * as vscode from 'vscode';
+import { capitalise, errorSentence } from '../engine';
 
 export type PromptKind = 'confirm' | 'input' | 'pick' | 'pickMany';
 
@@ -149,13 +150,24 @@ export async function pickMany<T extends vscode.QuickPickItem>(id: string, items
   });
 }
 
+/** An input box validator from one of the engine's checks (which throw): undefined when valid, else the sentence. */
+export function validatorFrom(check: (value: string) => unknown): (value: string) => string | undefined {
+  return (value) => {
+    try {
+      check(value);
+      return undefined;
+    } catch (e) {
+      return errorSentence(e);
+    }
+  };
+}
+
 /**
  * A notification. Commands do not wait for its buttons (a toast can stay open for a long time): `onButton`
  * runs when one is pressed.
  */
 export function notify(severity: ShownMessage['severity'], text: string, buttons: string[] = [], onButton?: (button: string) => unknown): void {
-  // Engine messages start in lower case (they read well after "regx: "); a toast is a sentence.
-  const message = text.charAt(0).toUpperCase() + text.slice(1);
+  const message = capitalise(text);
   testHooks.messages.push({ severity, message, buttons });
   if (testHooks.answer) return; // tests read testHooks.messages; a toast would only pile up in the test window
   const show =

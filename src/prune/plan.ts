@@ -1,25 +1,19 @@
-// The prune planner: a pure function from the repository's tags and a policy to a plan. No I/O.
-// Safety first: a digest is deleted only when no tag that stays points at it, because deleting a digest
-// removes every tag on it (see registry-facts.md), and a tag whose digest is unknown is never deleted.
+// The prune planner: a pure function from the repository's tags (and what its multi-arch images reference) and a
+// policy to a plan. No I/O.
+//
+// Invariants (tested with generated repositories in test/engine/prune-properties.test.ts):
+//  - a digest is deleted only when every tag on it is deleted: deleting a digest removes every tag on it;
+//  - a tag that is protected, kept by name, outside the range, among the newest kept, too young or of unknown age
+//    is never deleted, and neither is the image it points at;
+//  - a tag whose digest is unknown is never deleted;
+//  - a digest that an index that stays references (a platform manifest of a kept multi-arch image) is never
+//    deleted, and when the platforms of a staying index are unknown, nothing is deleted.
 import * as semver from 'semver';
-import { badInput } from '../registry/errors';
 import { isIndex } from '../registry/mediatypes';
-
-export interface PrunePolicy {
-  /** A semver range (`<2.0.0`, `1.x`, `*`). Only tags in it are candidates for deletion. */
-  range: string;
-  /** Keep the N newest candidates (by semver), or N per line with `keepPer`. Default 0. */
-  keep?: number;
-  keepPer?: 'major' | 'minor';
-  /** Let prereleases be candidates (they are kept otherwise). */
-  includePrerelease?: boolean;
-  /** Regexes of tags that are never deleted. Default `['^latest$']`; a given list replaces the default. */
-  protect?: string[];
-  /** Only delete candidates created longer ago than this (`30d`, `12h`, `90m`, `2w`). */
-  olderThan?: string;
-  /** The clock for `olderThan` (tests, reproducible plans). Default: the time of planning. */
-  now?: Date;
-}
+import type { Platform } from '../registry/types';
+import { describeUses, referencedByStaying, type IndexUse } from './graph';
+import { compilePolicy, type CompiledPolicy, type PrunePolicy } from './policy';
+import { compareVersionsNewestFirst, tagVersion } from './versions';
 
 export interface TagState {
   tag: string;
@@ -28,6 +22,13 @@ export interface TagState {
   created?: Date;
   /** Why the digest could not be resolved. Such a tag is never deleted. */
   error?: string;
+}
+
+/** What the planner knows beyond the tags: the repository's name (for reasons) and each index's platform manifests. */
+export interface PlanFacts {
+  repository?: string;
+  /** index digest → its platform manifests. An index tag missing here has unknown platforms. */
+  children?: ReadonlyMap<string, readonly Platform[]>;
 }
 
 export type PruneAction = 'delete' | 'keep' | 'skip';
@@ -40,6 +41,8 @@ export interface PlanEntry {
   reason: string;
   /** For `skip` because of a shared digest: the tags that stay and hold the image. */
   heldBy?: string[];
+  /** For `skip` because a multi-arch image that stays references this digest. */
+  partOf?: IndexUse[];
 }
 
 export interface PrunePlan {
@@ -58,87 +61,10 @@ export interface PlanSummary {
   digests: number;
 }
 
-export const DEFAULT_PROTECT = ['^latest$'];
-
-const DURATION = /^(\d+)\s*(m|h|d|w)$/i;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
-
-/** `30d`, `12h`, `90m`, `2w` → milliseconds. Throws BAD_INPUT for anything else. */
-export function parseDuration(s: string): number {
-  const m = DURATION.exec(String(s).trim());
-  const n = m ? Number(m[1]) : NaN;
-  if (!m || !Number.isSafeInteger(n) || n <= 0) {
-    throw badInput(
-      `"${s}" is not a duration`,
-      'Write a positive whole number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. 30d.',
-    );
-  }
-  return n * UNIT_MS[m[2].toLowerCase()];
-}
-
-/** Parses a tag as semver, allowing one leading `v`. Tags cannot carry `+build`, so nothing else is loosened. */
-export function parseTagVersion(tag: string): semver.SemVer | undefined {
-  const bare = tag.replace(/^[vV]/, '');
-  return /^\d/.test(bare) ? (semver.parse(bare) ?? undefined) : undefined;
-}
-
-interface CompiledPolicy {
-  range: string;
-  keep: number;
-  keepPer?: 'major' | 'minor';
-  includePrerelease: boolean;
-  protect: { source: string; re: RegExp }[];
-  maxCreated?: number; // candidates created after this (ms) are kept
-  olderThan?: string;
-}
-
-function compilePolicy(policy: PrunePolicy): CompiledPolicy {
-  if (!policy || typeof policy !== 'object') throw badInput('no prune policy was given', 'Give at least a semver range, e.g. "<2.0.0".');
-  const range = typeof policy.range === 'string' ? policy.range.trim() : '';
-  if (!range) throw badInput('the prune range is empty', 'Give a semver range such as "<2.0.0" or "1.x"; use "*" to consider every version.');
-  if (semver.validRange(range) === null) {
-    throw badInput(`"${range}" is not a semver range`, 'Use a range like "<2.0.0", ">=1.0.0 <1.5.0", "1.x" or "^1.2.0".');
-  }
-  const keep = policy.keep ?? 0;
-  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 0) {
-    throw badInput(`keep must be a whole number of 0 or more (got ${String(policy.keep)})`, 'For example keep 3 keeps the three newest versions in the range.');
-  }
-  if (policy.keepPer !== undefined && policy.keepPer !== 'major' && policy.keepPer !== 'minor') {
-    throw badInput(`keepPer must be "major" or "minor" (got "${String(policy.keepPer)}")`);
-  }
-  if (policy.keepPer !== undefined && keep === 0) {
-    throw badInput(`keepPer "${policy.keepPer}" needs keep of 1 or more`, `For example keep 1 per ${policy.keepPer} keeps the newest of each ${policy.keepPer} line.`);
-  }
-  const sources = policy.protect ?? DEFAULT_PROTECT;
-  if (!Array.isArray(sources)) throw badInput('protect must be a list of regular expressions');
-  const protect = sources.map((source) => {
-    try {
-      return { source, re: new RegExp(source) };
-    } catch {
-      throw badInput(`protect pattern "${source}" is not a valid regular expression`, 'Write a JavaScript regular expression, e.g. ^latest$ or ^release-.');
-    }
-  });
-  let maxCreated: number | undefined;
-  if (policy.olderThan !== undefined) {
-    const ms = parseDuration(policy.olderThan);
-    const now = policy.now ?? new Date();
-    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw badInput('the "now" given to the prune planner is not a valid date');
-    maxCreated = now.getTime() - ms;
-  }
-  return { range, keep, keepPer: policy.keepPer, includePrerelease: policy.includePrerelease === true, protect, maxCreated, olderThan: policy.olderThan?.trim() };
-}
-
-/** Throws BAD_INPUT (with a fix) when the policy is malformed; otherwise does nothing. */
-export function validatePolicy(policy: PrunePolicy): void {
-  compilePolicy(policy);
-}
-
 interface Work {
   state: TagState;
   version?: semver.SemVer;
   entry: PlanEntry;
-  /** True for a tag the policy would delete before the shared-digest check. */
-  candidate: boolean;
 }
 
 function lineOf(v: semver.SemVer, per: 'major' | 'minor' | undefined): string {
@@ -147,33 +73,28 @@ function lineOf(v: semver.SemVer, per: 'major' | 'minor' | undefined): string {
   return '';
 }
 
-function listTags(tags: string[]): string {
+function keptTagsPhrase(tags: string[]): string {
   return tags.length === 1 ? `kept tag ${tags[0]}` : `kept tags ${tags.join(', ')}`;
 }
 
-/** Decides every tag's fate. Pure: same input, same plan. */
-export function planPrune(tags: TagState[], policy: PrunePolicy): PrunePlan {
-  const p = compilePolicy(policy);
-  const works: Work[] = tags.map((state) => ({
-    state,
-    version: parseTagVersion(state.tag),
-    candidate: false,
-    entry: { tag: state.tag, digest: state.digest, mediaType: state.mediaType, action: 'keep', reason: '' },
-  }));
+function skip(w: Work, reason: string): void {
+  w.entry.action = 'skip';
+  w.entry.reason = reason;
+}
 
-  // 1. Reasons that do not depend on other tags.
+/** 1–3: each tag on its own: protected, kept by name, not a version, outside the range, newest N, age, digest. */
+function decideAlone(works: Work[], p: CompiledPolicy): void {
   const inRange: Work[] = [];
   for (const w of works) {
     const guard = p.protect.find((x) => x.re.test(w.state.tag));
     if (guard) w.entry.reason = `keep: protected by ${guard.source}`;
+    else if (p.keepTags.has(w.state.tag)) w.entry.reason = 'keep: kept by choice';
     else if (!w.version) w.entry.reason = 'keep: not semver';
     else if (w.version.prerelease.length > 0 && !p.includePrerelease) w.entry.reason = 'keep: prerelease (not included)';
     else if (!semver.satisfies(w.version, p.range, { includePrerelease: p.includePrerelease })) w.entry.reason = `keep: outside ${p.range}`;
     else inRange.push(w);
   }
-
-  // 2. Keep the N newest in range (per line), newest first.
-  inRange.sort((a, b) => semver.rcompare(a.version!, b.version!) || a.state.tag.localeCompare(b.state.tag));
+  inRange.sort((a, b) => compareVersionsNewestFirst({ tag: a.state.tag, version: a.version! }, { tag: b.state.tag, version: b.version! }));
   const seen = new Map<string, number>();
   for (const w of inRange) {
     const line = lineOf(w.version!, p.keepPer);
@@ -183,7 +104,6 @@ export function planPrune(tags: TagState[], policy: PrunePolicy): PrunePlan {
       w.entry.reason = p.keepPer ? `keep: one of the ${p.keep} newest in ${line}` : `keep: one of the ${p.keep} newest in range`;
       continue;
     }
-    // 3. Age, then resolution.
     if (p.maxCreated !== undefined) {
       const created = w.state.created?.getTime();
       if (created === undefined || Number.isNaN(created)) {
@@ -196,34 +116,67 @@ export function planPrune(tags: TagState[], policy: PrunePolicy): PrunePlan {
       }
     }
     if (!w.state.digest) {
-      w.entry.action = 'skip';
-      w.entry.reason = `skip: its digest could not be resolved${w.state.error ? ` (${w.state.error})` : ''}`;
+      skip(w, `skip: its digest could not be resolved${w.state.error ? ` (${w.state.error})` : ''}`);
       continue;
     }
-    w.candidate = true;
     w.entry.action = 'delete';
     w.entry.reason = `delete: ${w.state.tag} matches ${p.range}${p.maxCreated !== undefined ? `, older than ${p.olderThan}` : ''}`;
   }
+}
 
-  // 4. A digest goes only if every tag on it goes: deleting it removes all of them.
+/** 4: a digest goes only if every tag on it goes, since deleting it removes all of them. */
+function keepSharedImages(works: Work[]): void {
   const holders = new Map<string, string[]>();
   for (const w of works) {
-    if (w.state.digest && !w.candidate) {
-      const list = holders.get(w.state.digest) ?? [];
-      list.push(w.state.tag);
-      holders.set(w.state.digest, list);
-    }
+    if (!w.state.digest || w.entry.action === 'delete') continue;
+    holders.set(w.state.digest, [...(holders.get(w.state.digest) ?? []), w.state.tag]);
   }
   for (const w of works) {
-    const held = w.candidate ? holders.get(w.state.digest!) : undefined;
-    if (held) {
-      const sorted = [...held].sort();
-      w.candidate = false;
-      w.entry.action = 'skip';
-      w.entry.heldBy = sorted;
-      w.entry.reason = `skip: shares its image with ${listTags(sorted)}`;
-    }
+    const held = w.entry.action === 'delete' ? holders.get(w.state.digest!) : undefined;
+    if (!held) continue;
+    w.entry.heldBy = [...held].sort();
+    skip(w, `skip: shares its image with ${keptTagsPhrase(w.entry.heldBy)}`);
   }
+}
+
+/** 5: nothing that a staying multi-arch image references goes. Repeats until stable, as a skipped index stays too. */
+function keepPlatformsOfStayingIndexes(works: Work[], facts: PlanFacts): void {
+  for (;;) {
+    const staying = new Map<string, string[]>();
+    for (const w of works) {
+      if (w.entry.action === 'delete' || !w.state.digest || !isIndex(w.state.mediaType)) continue;
+      staying.set(w.state.digest, [...(staying.get(w.state.digest) ?? []), w.state.tag]);
+    }
+    const { uses, unknown } = referencedByStaying(staying, facts.children ?? new Map());
+    let changed = false;
+    for (const w of works) {
+      if (w.entry.action !== 'delete') continue;
+      const partOf = uses.get(w.state.digest!);
+      if (partOf) {
+        w.entry.partOf = partOf;
+        skip(w, `skip: part of ${describeUses(facts.repository, partOf)}`);
+        changed = true;
+      } else if (unknown.length > 0) {
+        const tags = staying.get(unknown[0]) ?? [];
+        skip(w, `skip: the platforms of the multi-arch image ${tags[0] ?? unknown[0]} could not be read, so this image may be one of them`);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+/** Decides every tag's fate. Pure: same input, same plan. */
+export function planPrune(tags: TagState[], policy: PrunePolicy, facts: PlanFacts = {}): PrunePlan {
+  const p = compilePolicy(policy);
+  const works: Work[] = tags.map((state) => ({
+    state,
+    version: tagVersion(state.tag),
+    entry: { tag: state.tag, digest: state.digest, mediaType: state.mediaType, action: 'keep', reason: '' },
+  }));
+  decideAlone(works, p);
+  keepSharedImages(works);
+  keepPlatformsOfStayingIndexes(works, facts);
 
   const entries = sortEntries(works).map((w) => w.entry);
   const tagsPerDigest = new Map<string, number>();
@@ -238,7 +191,7 @@ export function planPrune(tags: TagState[], policy: PrunePolicy): PrunePlan {
 
 function sortEntries(works: Work[]): Work[] {
   return [...works].sort((a, b) => {
-    if (a.version && b.version) return semver.rcompare(a.version, b.version) || a.state.tag.localeCompare(b.state.tag);
+    if (a.version && b.version) return compareVersionsNewestFirst({ tag: a.state.tag, version: a.version }, { tag: b.state.tag, version: b.version });
     if (a.version) return -1;
     if (b.version) return 1;
     return a.state.tag < b.state.tag ? -1 : a.state.tag > b.state.tag ? 1 : 0;
@@ -265,4 +218,11 @@ function planNotes(works: Work[], tagsPerDigest: Map<string, number>, indexDiges
 export function summarizePlan(plan: PrunePlan): PlanSummary {
   const count = (a: PruneAction) => plan.entries.filter((e) => e.action === a).length;
   return { tags: plan.entries.length, delete: count('delete'), keep: count('keep'), skip: count('skip'), digests: plan.deleteDigests.length };
+}
+
+/** The plan's deletions as the executor takes them: each digest with the tags the plan deletes with it (sorted). */
+export function plannedDeletions(plan: PrunePlan): { digest: string; tags: string[] }[] {
+  const byDigest = new Map<string, string[]>(plan.deleteDigests.map((d) => [d, []]));
+  for (const e of plan.entries) if (e.action === 'delete' && e.digest) byDigest.get(e.digest)?.push(e.tag);
+  return [...byDigest].map(([digest, tags]) => ({ digest, tags: tags.sort() }));
 }

@@ -1,7 +1,13 @@
 // The auth layer: wraps the transport, answers 401 challenges (Basic or Bearer token), caches tokens per
 // (realm, service, scope) until they expire, and keeps credentials away from hosts that must not see them.
+//
+// A refusal is classified by its status and the challenge's parameters (RFC 6750 `error`), never by a server's
+// words: `insufficient_scope` is a missing right, `invalid_token` a token that was rejected (expired or invalid).
+// Every error says what the user must supply in `need` (login, credentials, permission) and never how: the fixes
+// are the same words for every face.
 import { findChallenge, parseChallenges, type Challenge } from './challenge';
-import { RegistryError } from './errors';
+import { RegistryError, type Need } from './errors';
+import { basicHeader, CHECK_CREDENTIALS_FIX, fetchToken, loggedIn, LOGIN_FIX, who } from './token';
 import { type HttpRequest, type HttpResponse, type Transport } from './transport';
 import type { Credential, CredentialSource, Logger } from './types';
 
@@ -24,14 +30,17 @@ export interface Authenticator {
   send(req: AuthedRequest): Promise<HttpResponse>;
   /** What the registry asked for on its last challenge. */
   kind(): 'none' | 'basic' | 'bearer';
-  /** Forget tokens (e.g. after credentials change). */
-  reset(): void;
+  /** Values no message may quote: the credential's secrets (and its Basic encoding) and every token fetched. */
+  secrets(): string[];
 }
 
 interface CachedToken {
   token: string;
   expiresAt: number;
 }
+
+/** Where the bearer token a request carried came from: the user's own (`pasted`) or the token server (`fetched`). */
+type TokenOrigin = 'pasted' | 'fetched';
 
 export function createAuthenticator(options: AuthOptions): Authenticator {
   const { transport, host, logger } = options;
@@ -40,9 +49,20 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   const tokens = new Map<string, CachedToken>();
   const pendingTokens = new Map<string, Promise<string>>();
   let credential: Promise<Credential | undefined> | undefined;
+  const knownSecrets = new Set<string>();
+  const remember = (value: string | undefined): void => {
+    if (value) knownSecrets.add(value);
+  };
 
   const getCredential = (): Promise<Credential | undefined> => {
-    credential ??= options.credentials ? options.credentials(host) : Promise.resolve(undefined);
+    credential ??= (options.credentials ? options.credentials(host) : Promise.resolve(undefined)).then((c) => {
+      remember(c?.password);
+      remember(c?.identityToken);
+      remember(c?.registryToken);
+      // The Basic header's value alone (a server may echo it without the scheme) is the password too.
+      remember(basicHeader(c)?.slice('Basic '.length));
+      return c;
+    });
     return credential;
   };
 
@@ -65,6 +85,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       // One token request per key at a time: a batch of 1000 HEADs asks the token server once.
       pending = fetchToken(transport, host, new URL(options.baseUrl()), challenge, scope, cred, signal)
         .then((t) => {
+          for (const value of t.secrets) remember(value);
           tokens.set(key, t);
           return t.token;
         })
@@ -80,99 +101,92 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     if (first.status !== 401) return first;
 
     const challenges = parseChallenges(first.headers['www-authenticate']);
-    const bearerChallenge = findChallenge(challenges, 'bearer');
-    const basicChallenge = findChallenge(challenges, 'basic');
     const cred = await getCredential();
-    // What this request carried, not the mode now: a request sent before a concurrent one logged in went
-    // without credentials, and its 401 only means it must be sent again with them.
-    const sentAuth = sent !== undefined;
-
+    const bearerChallenge = findChallenge(challenges, 'bearer');
     if (bearerChallenge) {
-      const wasBearer = sent?.startsWith('Bearer ') === true;
       mode = 'bearer';
       bearer = bearerChallenge;
-      if (cred?.registryToken) {
-        if (wasBearer) throw unauthorized(first, req, cred);
-        return finish(await attempt(req, `Bearer ${cred.registryToken}`), req, cred);
-      }
-      const scope = req.scope ?? bearerChallenge.params.scope;
-      const insufficient = bearerChallenge.params.error === 'insufficient_scope';
-      if (wasBearer && insufficient && scope?.endsWith(':delete')) return orStar(first, req, cred, scope);
-      if (wasBearer && tokens.get(tokenKey(bearerChallenge, scope))?.token === sent.slice('Bearer '.length)) {
-        // The token we held for this very scope was refused. Not for lack of permission (expired early, or the
-        // registry's signing keys rotated): fetch a new one, once. Otherwise the permission is missing.
-        if (insufficient) throw scopeError(first, req, cred, scope);
-        tokens.delete(tokenKey(bearerChallenge, scope));
-        return orStar(await attempt(req, `Bearer ${await token(bearerChallenge, scope, cred, req.signal)}`), req, cred, scope);
-      }
-      // Sent before a concurrent request fetched the token: use that token rather than asking again.
-      const cached = tokens.get(tokenKey(bearerChallenge, scope));
-      if (cached && cached.expiresAt > Date.now()) return orStar(await attempt(req, `Bearer ${cached.token}`), req, cred, scope);
-      tokens.delete(tokenKey(bearerChallenge, scope));
-      return orStar(await attempt(req, `Bearer ${await token(bearerChallenge, scope, cred, req.signal)}`), req, cred, scope);
+      if (cred?.registryToken) return answerWithPastedToken(first, req, sent, cred.registryToken, cred);
+      return answerWithFetchedToken(first, req, sent, bearerChallenge, cred);
     }
-    if (basicChallenge) {
-      const wasBasic = sent?.startsWith('Basic ') === true;
+    if (findChallenge(challenges, 'basic')) {
       mode = 'basic';
-      const basic = basicHeader(cred);
-      if (!basic || (wasBasic && sentAuth)) throw unauthorized(first, req, cred);
-      // Basic has no scopes: a 401 to the password is a wrong password, whatever the request was.
-      const second = await attempt(req, basic);
-      if (second.status === 401) throw unauthorized(second, req, cred);
-      return second;
+      return answerWithPassword(req, sent, cred);
     }
     throw new RegistryError('UNAUTHORIZED', `${host} refused the request and did not say how to log in`, {
       status: 401,
-      fix: 'Check the credentials for this registry.',
+      need: loggedIn(cred) ? 'credentials' : 'login',
+      fix: loggedIn(cred) ? CHECK_CREDENTIALS_FIX : LOGIN_FIX,
     });
   }
 
+  /** The user's own bearer token: there is nothing to fetch, so once it has been sent and refused, that is final. */
+  async function answerWithPastedToken(first: HttpResponse, req: AuthedRequest, sent: string | undefined, pasted: string, cred: Credential): Promise<HttpResponse> {
+    if (sent === `Bearer ${pasted}`) throw refusal(first, req, cred, req.scope, 'pasted');
+    return throwIfStillUnauthorized(await attempt(req, `Bearer ${pasted}`), req, cred, req.scope, 'pasted');
+  }
+
+  async function answerWithFetchedToken(first: HttpResponse, req: AuthedRequest, sent: string | undefined, challenge: Challenge, cred: Credential | undefined): Promise<HttpResponse> {
+    // What this request carried, not the mode now: a request sent before a concurrent one logged in went
+    // without a token, and its 401 only means it must be sent again with one.
+    const sentToken = sent?.startsWith('Bearer ') ? sent.slice('Bearer '.length) : undefined;
+    const scope = req.scope ?? challenge.params.scope;
+    const key = tokenKey(challenge, scope);
+    const withToken = async (value: string): Promise<HttpResponse> => retryWithWildcardScope(await attempt(req, `Bearer ${value}`), req, cred, scope);
+    if (sentToken !== undefined && challenge.params.error === 'insufficient_scope' && scope?.endsWith(':delete')) {
+      return retryWithWildcardScope(first, req, cred, scope);
+    }
+    if (sentToken !== undefined && tokens.get(key)?.token === sentToken) {
+      // The token we held for this very scope was refused. Lacking the scope is final; otherwise (it expired
+      // early, the registry's signing keys rotated) fetch a new one, once.
+      if (challenge.params.error === 'insufficient_scope') throw refusal(first, req, cred, scope, 'fetched');
+      tokens.delete(key);
+      return withToken(await token(challenge, scope, cred, req.signal));
+    }
+    // Sent before a concurrent request fetched the token: use that token rather than asking again.
+    const cached = tokens.get(key);
+    if (cached && cached.expiresAt > Date.now()) return withToken(cached.token);
+    tokens.delete(key);
+    return withToken(await token(challenge, scope, cred, req.signal));
+  }
+
+  /** Basic has no scopes: a 401 to the password is a wrong password, whatever the request was. */
+  async function answerWithPassword(req: AuthedRequest, sent: string | undefined, cred: Credential | undefined): Promise<HttpResponse> {
+    const basic = basicHeader(cred);
+    if (!basic) throw loggedIn(cred) ? passwordNeeded(host) : loginRequired(host);
+    if (sent?.startsWith('Basic ')) throw credentialsRejected(host, cred);
+    const second = await attempt(req, basic);
+    if (second.status === 401) throw credentialsRejected(host, cred);
+    return second;
+  }
+
   /** Token servers that refuse the `delete` action often grant `*` (skopeo asks for it the same way). */
-  async function orStar(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope: string | undefined): Promise<HttpResponse> {
+  async function retryWithWildcardScope(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope: string | undefined): Promise<HttpResponse> {
     const challenge = res.status === 401 ? findChallenge(parseChallenges(res.headers['www-authenticate']), 'bearer') : undefined;
-    if (!challenge || challenge.params.error !== 'insufficient_scope' || !scope?.endsWith(':delete')) return finish(res, req, cred, scope);
+    if (!challenge || challenge.params.error !== 'insufficient_scope' || !scope?.endsWith(':delete')) {
+      return throwIfStillUnauthorized(res, req, cred, scope, 'fetched');
+    }
     const star = scope.replace(/:delete$/, ':*');
     logger?.debug(`token for ${scope} was not enough; asking for ${star}`);
-    return finish(await attempt(req, `Bearer ${await token(challenge, star, cred, req.signal)}`), req, cred, scope);
+    return throwIfStillUnauthorized(await attempt(req, `Bearer ${await token(challenge, star, cred, req.signal)}`), req, cred, scope, 'fetched');
   }
 
-  function finish(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope?: string): HttpResponse {
+  /** The answer to a request that carried the right token: a 401 now is the registry's last word. */
+  function throwIfStillUnauthorized(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope: string | undefined, origin: TokenOrigin): HttpResponse {
     if (res.status !== 401) return res;
-    throw scopeError(res, req, cred, scope ?? req.scope);
+    throw refusal(res, req, cred, scope, origin);
   }
 
-  function scopeError(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope: string | undefined): RegistryError {
+  /** Why a bearer token was refused, from the challenge's `error` parameter and what was sent. */
+  function refusal(res: HttpResponse, req: AuthedRequest, cred: Credential | undefined, scope: string | undefined, origin: TokenOrigin): RegistryError {
     const challenge = findChallenge(parseChallenges(res.headers['www-authenticate']), 'bearer');
-    if (challenge?.params.error === 'insufficient_scope' || (cred && scope)) {
-      const needed = challenge?.params.scope ?? scope;
-      if (!cred) {
-        // Anonymous: the permission is missing because nobody logged in; say that first.
-        return new RegistryError('INSUFFICIENT_SCOPE', `${host} requires a login for ${req.method} ${new URL(req.url).pathname} (anonymous access lacks ${needed ?? 'the permission'})`, {
-          status: 401,
-          scope: needed,
-          fix: 'Add credentials for this registry (regx: -u USER --password-stdin, or docker login; the extension: Edit Credentials).',
-        });
-      }
-      const who = cred.username ? `the user ${cred.username}` : 'these credentials';
-      return new RegistryError('INSUFFICIENT_SCOPE', `${host} refused ${req.method} ${new URL(req.url).pathname}: ${who} lacks the permission ${needed ?? '(unknown scope)'}`, {
-        status: 401,
-        scope: needed,
-        fix: `Use credentials that are granted ${needed ?? 'this action'} on the registry (or its token server).`,
-      });
-    }
-    return unauthorized(res, req, cred);
-  }
-
-  function unauthorized(_res: HttpResponse, _req: AuthedRequest, cred: Credential | undefined): RegistryError {
-    return cred
-      ? new RegistryError('UNAUTHORIZED', `${host} rejected the credentials${cred.username ? ` for user ${cred.username}` : ''}`, {
-          status: 401,
-          fix: 'Check the user name and password (or token) for this registry.',
-        })
-      : new RegistryError('UNAUTHORIZED', `${host} requires a login`, {
-          status: 401,
-          fix: 'Add credentials for this registry (regx: -u USER --password-stdin, or docker login; the extension: Edit Credentials).',
-        });
+    const needed = challenge?.params.scope ?? scope;
+    const error = challenge?.params.error;
+    if (error === 'insufficient_scope') return missingScope(host, req, cred, needed);
+    if (error === 'invalid_token' || origin === 'pasted') return tokenRejected(host, cred, origin);
+    // The registry did not say why. A token fetched with a login for this scope was refused: the login lacks it.
+    if (loggedIn(cred) && needed) return missingScope(host, req, cred, needed);
+    return loggedIn(cred) ? credentialsRejected(host, cred) : loginRequired(host);
   }
 
   function attempt(req: AuthedRequest, authorization: string | undefined): Promise<HttpResponse> {
@@ -184,108 +198,76 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   return {
     send,
     kind: () => mode,
-    reset: () => {
-      tokens.clear();
-      credential = undefined;
-    },
+    secrets: () => [...knownSecrets],
   };
 }
+
+// ---------------------------------------------------------------- errors (what is needed, never how to give it)
+
+/** `repository:app:pull,push` → "pull and push rights on app"; anything else is quoted as it is. */
+function scopeWords(scope: string | undefined): string {
+  const m = scope ? /^repository:([^:\s]+):([^\s]+)$/.exec(scope) : null;
+  if (!m) return scope ? `the permission ${scope}` : 'that permission';
+  const actions = m[2].split(',');
+  return actions.includes('*') ? `all rights on ${m[1]}` : `${actions.join(' and ')} rights on ${m[1]}`;
+}
+
+function loginRequired(host: string): RegistryError {
+  return new RegistryError('UNAUTHORIZED', `${host} requires a login`, { status: 401, need: 'login', fix: LOGIN_FIX });
+}
+
+function credentialsRejected(host: string, cred: Credential | undefined): RegistryError {
+  return new RegistryError('UNAUTHORIZED', `${host} rejected the credentials${who(cred)}`, { status: 401, need: 'credentials', fix: CHECK_CREDENTIALS_FIX });
+}
+
+function passwordNeeded(host: string): RegistryError {
+  return new RegistryError('UNAUTHORIZED', `${host} asks for a user name and password, and the login given has none`, {
+    status: 401,
+    need: 'credentials',
+    fix: 'A user name and password for this registry are needed.',
+  });
+}
+
+function tokenRejected(host: string, cred: Credential | undefined, origin: TokenOrigin): RegistryError {
+  if (origin === 'pasted') {
+    return new RegistryError('UNAUTHORIZED', `${host} rejected the registry token (expired or invalid)`, {
+      status: 401,
+      need: 'credentials',
+      fix: 'A new, valid token for this registry is needed.',
+    });
+  }
+  const need: Need = loggedIn(cred) ? 'credentials' : 'login';
+  return new RegistryError('UNAUTHORIZED', `${host} rejected the token from its token server (expired or invalid)`, {
+    status: 401,
+    need,
+    fix: `Try again; if it keeps happening, ${need === 'login' ? 'a login for this registry is needed' : 'check the login for this registry'}, or the registry and its token server disagree (their clocks or signing keys).`,
+  });
+}
+
+function missingScope(host: string, req: AuthedRequest, cred: Credential | undefined, needed: string | undefined): RegistryError {
+  const what = `${req.method} ${new URL(req.url).pathname}`;
+  if (!loggedIn(cred)) {
+    // Anonymous: the permission is missing because nobody logged in; say that first.
+    return new RegistryError('INSUFFICIENT_SCOPE', `${host} requires a login for ${what} (anonymous access lacks ${needed ?? 'the permission'})`, {
+      status: 401,
+      scope: needed,
+      need: 'login',
+      fix: `A login with ${scopeWords(needed)} is needed.`,
+    });
+  }
+  const user = cred.username ? `the user ${cred.username}` : 'this login';
+  const words = scopeWords(needed);
+  return new RegistryError('INSUFFICIENT_SCOPE', `${host} refused ${what}: ${user} lacks the permission ${needed ?? '(unknown scope)'}`, {
+    status: 401,
+    scope: needed,
+    need: 'permission',
+    fix: `A login with ${words} is needed${needed && !words.includes(needed) ? ` (${needed})` : ''}.`,
+  });
+}
+
+// ---------------------------------------------------------------- tokens
 
 function tokenKey(challenge: Challenge, scope: string | undefined): string {
   return `${challenge.params.realm ?? ''}\n${challenge.params.service ?? ''}\n${scope ?? ''}`;
 }
 
-function basicHeader(cred: Credential | undefined): string | undefined {
-  if (!cred?.username || cred.password === undefined) return undefined;
-  return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-}
-
-/** Where the token server is, checked so credentials never travel somewhere they should not. */
-function checkRealm(realmValue: string | undefined, registryUrl: URL, host: string, sendsSecret: boolean): URL {
-  let realm: URL;
-  try {
-    realm = new URL(realmValue ?? '');
-  } catch {
-    throw new RegistryError('BAD_RESPONSE', `${host} named a token server that is not a URL (${JSON.stringify(realmValue ?? '')})`);
-  }
-  if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-    throw new RegistryError('UNSAFE_AUTH', `${host} named a token server with the scheme ${realm.protocol}`);
-  }
-  if (registryUrl.protocol === 'https:' && realm.protocol === 'http:') {
-    throw new RegistryError('UNSAFE_AUTH', `${host} is served over https but sends logins to a plain-http token server (${realm.host})`, {
-      fix: 'Refused so the login cannot be read on the network. Fix the registry’s token realm to use https.',
-    });
-  }
-  if (sendsSecret && realm.protocol === 'http:' && realm.hostname !== registryUrl.hostname) {
-    throw new RegistryError('UNSAFE_AUTH', `${host} asks for the password to be sent over plain http to another host (${realm.host})`, {
-      fix: 'Refused so the password cannot be read on the network. Use an https token realm.',
-    });
-  }
-  return realm;
-}
-
-async function fetchToken(
-  transport: Transport,
-  host: string,
-  registryUrl: URL,
-  challenge: Challenge,
-  scope: string | undefined,
-  cred: Credential | undefined,
-  signal?: AbortSignal,
-): Promise<CachedToken> {
-  const sendsSecret = Boolean(cred?.identityToken || (cred?.username && cred.password !== undefined));
-  const realm = checkRealm(challenge.params.realm, registryUrl, host, sendsSecret);
-  const service = challenge.params.service;
-  let res: HttpResponse;
-  if (cred?.identityToken) {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: 'registry-explorer' });
-    if (service) form.set('service', service);
-    if (scope) form.set('scope', scope);
-    res = await transport.send({
-      method: 'POST',
-      url: realm.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      signal,
-      retry: true,
-    });
-  } else {
-    const url = new URL(realm);
-    if (service) url.searchParams.set('service', service);
-    if (scope) url.searchParams.append('scope', scope);
-    const headers: Record<string, string> = {};
-    const basic = basicHeader(cred);
-    if (basic) headers.authorization = basic;
-    res = await transport.send({ method: 'GET', url: url.toString(), headers, signal });
-  }
-  if (res.status === 401 || res.status === 403) {
-    throw new RegistryError('UNAUTHORIZED', `the token server ${realm.host} for ${host} rejected the credentials${cred?.username ? ` for user ${cred.username}` : ''}`, {
-      status: res.status,
-      fix: cred ? 'Check the user name and password (or token) for this registry.' : 'This registry requires a login: add credentials for it.',
-    });
-  }
-  if (res.status === 400 && cred?.identityToken && /"invalid_grant"/.test(res.body.toString('utf8'))) {
-    // OAuth2 says 400 invalid_grant for an expired or revoked refresh token: it is the credential, not the server.
-    throw new RegistryError('UNAUTHORIZED', `the token server ${realm.host} for ${host} rejected the identity token (expired or revoked)`, {
-      status: res.status,
-      fix: 'Log in again (docker login) to get a new identity token, or use a user name and password.',
-    });
-  }
-  if (res.status !== 200) {
-    throw new RegistryError(res.status >= 500 ? 'SERVER' : 'BAD_RESPONSE', `the token server ${realm.host} for ${host} answered ${res.status}`, { status: res.status });
-  }
-  let body: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
-  try {
-    body = JSON.parse(res.body.toString('utf8'));
-  } catch {
-    throw new RegistryError('BAD_RESPONSE', `the token server ${realm.host} sent a reply that is not JSON`);
-  }
-  const tokenValue = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-  if (typeof tokenValue !== 'string' || !tokenValue) {
-    throw new RegistryError('BAD_RESPONSE', `the token server ${realm.host} sent no token`);
-  }
-  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
-  // Renew a little early so a token never expires between the check and the request.
-  const margin = Math.min(10, expiresIn / 10);
-  return { token: tokenValue, expiresAt: Date.now() + (expiresIn - margin) * 1000 };
-}

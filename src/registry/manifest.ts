@@ -45,6 +45,7 @@ export function parseManifest(raw: Uint8Array, digest: string, headerMediaType: 
         architecture: m.platform?.architecture ?? 'unknown',
         variant: m.platform?.variant,
         digest: m.digest as string,
+        ...(typeof m.mediaType === 'string' ? { mediaType: m.mediaType } : {}),
       }));
   } else if (kind === 'image') {
     const config = json.config as Descriptor | undefined;

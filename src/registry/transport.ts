@@ -1,20 +1,19 @@
-// The HTTP layer: one undici Agent (keep-alive, bounded pool, TLS settings), a timeout per request,
-// cancellation by AbortSignal, retries with backoff for idempotent requests, and plain-words errors.
+// The HTTP layer: one undici Agent (keep-alive, bounded pool, TLS settings), a total deadline per request,
+// cancellation by AbortSignal, retries with backoff for idempotent requests (retry.ts), and plain-words errors.
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from './undici';
-import { cancelled, sleep } from './concurrency';
+import { undici, type Dispatcher } from './undici';
+import { cancelled } from './concurrency';
 import { RegistryError } from './errors';
+import { isRetryableStatus, parseRetryAfter, withRetries, type Outcome, type RetryPolicy } from './retry';
 import type { Logger } from './types';
 
-export interface TransportOptions {
+export { parseRetryAfter } from './retry';
+
+export interface TransportOptions extends RetryPolicy {
   connections: number;
+  /** Longest one attempt may take in all: connecting, the headers and the whole body. */
   timeoutMs: number;
-  retries: number;
-  /** First backoff delay; doubles each retry, with jitter. */
-  retryBaseMs: number;
-  /** No single wait longer than this, and no retrying past this much time in all. */
-  retryBudgetMs: number;
   insecure: boolean;
   caFile?: string;
   logger?: Logger;
@@ -28,7 +27,7 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Largest body accepted, in bytes. Default 8 MiB. */
   maxBody?: number;
-  /** Retry on network errors, 5xx and 429. Default: GET and HEAD only. */
+  /** Retry on network errors, timeouts, 5xx and 429. Default: GET and HEAD only. */
   retry?: boolean;
 }
 
@@ -49,31 +48,81 @@ export function header(res: { headers: HttpResponse['headers'] }, name: string):
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function createTransport(options: TransportOptions): Transport {
-  const connect: Record<string, unknown> = { rejectUnauthorized: !options.insecure };
-  if (options.caFile) {
-    let pem: string;
-    try {
-      pem = readFileSync(options.caFile, 'utf8');
-    } catch (e) {
-      throw new RegistryError('BAD_INPUT', `cannot read the CA file ${options.caFile}`, { cause: e, fix: 'Check the path given as the CA file.' });
-    }
-    connect.ca = [...rootCertificates, pem];
+const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
+const MAX_CONNECT_MS = 15_000;
+
+/** Errors raised while connecting (TCP connect and TLS handshake), as the connector reported them: see httpsFailureMeansPlainHttp. */
+const connectErrors = new WeakSet<object>();
+
+function tlsOptions(options: TransportOptions): Record<string, unknown> {
+  const tls: Record<string, unknown> = { rejectUnauthorized: !options.insecure };
+  if (!options.caFile) return tls;
+  let pem: string;
+  try {
+    pem = readFileSync(options.caFile, 'utf8');
+  } catch (e) {
+    throw new RegistryError('BAD_INPUT', `cannot read the CA file ${options.caFile}`, { cause: e, fix: 'Check the path given as the CA file.' });
   }
-  const agent = new Agent({
+  return { ...tls, ca: [...rootCertificates, pem] };
+}
+
+function createAgent(options: TransportOptions): Dispatcher {
+  const { Agent, buildConnector } = undici();
+  const connector = buildConnector({ ...tlsOptions(options), timeout: Math.min(options.timeoutMs, MAX_CONNECT_MS) });
+  return new Agent({
     connections: options.connections,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 120_000,
+    // Idle timeouts as long as the whole deadline: the deadline (below) is what ends a slow request.
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
-    connectTimeout: Math.min(options.timeoutMs, 15_000),
-    connect,
+    connect: (opts, callback) =>
+      connector(opts, (...args) => {
+        if (args[0]) connectErrors.add(args[0]);
+        callback(...args);
+      }),
   });
+}
 
+/** One attempt's deadline: an AbortSignal that fires when the caller's does, or when `ms` have passed. Always clear() it. */
+interface Deadline {
+  signal: AbortSignal;
+  /** True once the time ran out (and not the caller's signal). */
+  expired(): boolean;
+  /** Stops the timer and unhooks the caller's signal. */
+  clear(): void;
+}
+
+function startDeadline(ms: number, outer: AbortSignal | undefined): Deadline {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new Error('deadline'));
+  }, ms);
+  const onAbort = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    expired: () => expired && !outer?.aborted,
+    clear: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const agent = createAgent(options);
+  const { logger } = options;
+
+  /** One attempt, bounded by the deadline from the first byte sent to the last byte read. */
   async function once(req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
     const url = new URL(req.url);
-    let res: Dispatcher.ResponseData;
+    const deadline = startDeadline(options.timeoutMs, req.signal);
+    let res: Dispatcher.ResponseData | undefined;
     try {
       res = await agent.request({
         origin: url.origin,
@@ -81,78 +130,57 @@ export function createTransport(options: TransportOptions): Transport {
         method: req.method,
         headers: req.headers,
         body: req.body,
-        signal: req.signal,
+        signal: deadline.signal,
         // undici closes the connection after every HEAD unless told otherwise; registries answer HEAD
         // properly, and resolving a thousand tags must reuse the pool.
         reset: false,
       });
+      const body = await readBody(res, req.method === 'HEAD' ? 0 : (req.maxBody ?? DEFAULT_MAX_BODY), url);
+      logger?.trace(`${req.method} ${redactUrl(req.url)} → ${res.statusCode} (${Date.now() - started} ms)`);
+      return { status: res.statusCode, url: req.url, headers: res.headers, body };
     } catch (e) {
-      options.logger?.trace(`${req.method} ${redactUrl(req.url)} → ${errorCodeOf(e) ?? 'error'} (${Date.now() - started} ms)`);
-      throw networkError(e, url, req.signal);
+      // Whatever went wrong, the body is not read any further: free its connection.
+      res?.body.destroy();
+      logger?.trace(`${req.method} ${redactUrl(req.url)} → ${errorCodeOf(e) ?? 'error'} (${Date.now() - started} ms)`);
+      if (e instanceof RegistryError) throw e;
+      throw failure(e, { req, url, expired: deadline.expired(), timeoutMs: options.timeoutMs });
+    } finally {
+      deadline.clear();
     }
-    let body: Buffer;
-    try {
-      body = await readBody(res, req.method === 'HEAD' ? 0 : (req.maxBody ?? 8 * 1024 * 1024), url);
-    } catch (e) {
-      throw e instanceof RegistryError ? e : networkError(e, url, req.signal);
-    }
-    options.logger?.trace(`${req.method} ${redactUrl(req.url)} → ${res.statusCode} (${Date.now() - started} ms)`);
-    return { status: res.statusCode, url: req.url, headers: res.headers, body };
   }
 
-  async function send(req: HttpRequest): Promise<HttpResponse> {
-    const retry = req.retry ?? (req.method === 'GET' || req.method === 'HEAD');
-    const deadline = Date.now() + options.retryBudgetMs;
-    for (let attempt = 0; ; attempt++) {
-      let res: HttpResponse | undefined;
-      let failure: RegistryError | undefined;
-      try {
-        res = await once(req);
-      } catch (e) {
-        if (!(e instanceof RegistryError) || !isRetryableError(e)) throw e;
-        failure = e;
-      }
-      if (res && !isRetryableStatus(res.status)) return res;
-      const wait = backoff(attempt, res, options);
-      const last = !retry || attempt >= options.retries || Date.now() + wait > deadline;
-      if (last) {
-        if (res) return res; // the caller turns the status into a plain-words error
-        throw failure!;
-      }
-      options.logger?.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait} ms (${res ? `status ${res.status}` : failure!.message})`);
-      await sleep(wait, req.signal);
+  async function attempt(req: HttpRequest): Promise<Outcome<HttpResponse>> {
+    try {
+      return { answer: await once(req) };
+    } catch (e) {
+      if (e instanceof RegistryError && isRetryableFailure(e)) return { failure: e };
+      throw e;
     }
+  }
+
+  function send(req: HttpRequest): Promise<HttpResponse> {
+    return withRetries<HttpResponse>(
+      {
+        attempt: () => attempt(req),
+        retryable: (o) => (o.answer ? isRetryableStatus(o.answer.status) : true),
+        retryAfterMs: (res) => parseRetryAfter(header(res, 'retry-after')),
+        describe: (o, wait) => `retrying ${req.method} ${redactUrl(req.url)} in ${wait} ms (${o.answer ? `status ${o.answer.status}` : o.failure?.message})`,
+        retry: req.retry ?? (req.method === 'GET' || req.method === 'HEAD'),
+        signal: req.signal,
+        onRetry: (m) => logger?.debug(m),
+      },
+      options,
+    );
   }
 
   return { send, close: () => agent.close() };
 }
 
-function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 502 || status === 503 || status === 504 || status === 500;
-}
-
-function isRetryableError(e: RegistryError): boolean {
+/** Failures that may pass: a dropped connection, a timeout. Not a refusal, a certificate or a cancel. */
+function isRetryableFailure(e: RegistryError): boolean {
   // A refused connection is a clear answer (nothing listens there), not a passing fault: say so at once.
   if (errorCodeOf(e.cause) === 'ECONNREFUSED') return false;
   return e.code === 'NETWORK' || e.code === 'TIMEOUT';
-}
-
-/** Exponential backoff with full jitter, or the server's Retry-After when it gives one. */
-function backoff(attempt: number, res: HttpResponse | undefined, options: TransportOptions): number {
-  const retryAfter = res ? parseRetryAfter(header(res, 'retry-after')) : undefined;
-  if (retryAfter !== undefined) return Math.min(retryAfter, options.retryBudgetMs);
-  const ceiling = Math.min(options.retryBaseMs * 2 ** attempt, 10_000);
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
-/** Retry-After as seconds or an HTTP date, in ms from now. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - Date.now());
 }
 
 async function readBody(res: Dispatcher.ResponseData, max: number, url: URL): Promise<Buffer> {
@@ -164,10 +192,7 @@ async function readBody(res: Dispatcher.ResponseData, max: number, url: URL): Pr
   let size = 0;
   for await (const chunk of res.body) {
     size += chunk.length;
-    if (size > max) {
-      res.body.destroy();
-      throw new RegistryError('BAD_RESPONSE', `${url.host} sent a reply larger than ${Math.round(max / 1024)} KiB for ${url.pathname}`);
-    }
+    if (size > max) throw new RegistryError('BAD_RESPONSE', `${url.host} sent a reply larger than ${Math.round(max / 1024)} KiB for ${url.pathname}`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -178,20 +203,112 @@ function errorCodeOf(e: unknown): string | undefined {
   return err?.code ?? err?.cause?.code;
 }
 
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO|DEPTH_ZERO/;
+/** "30 s", "1.5 s", "300 ms". */
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
 
-function networkError(e: unknown, url: URL, signal?: AbortSignal): RegistryError {
-  if (signal?.aborted) return cancelled();
+// ---------------------------------------------------------------- failures in plain words
+
+const TRUST_FIX = 'If the registry uses its own CA or a self-signed certificate, give that CA certificate as the CA file; mark the registry insecure only on a network you trust.';
+const DATES_FIX = 'The registry needs a current certificate (check this computer’s clock too); mark the registry insecure only on a network you trust.';
+const NAME_FIX = 'Use the registry address its certificate was issued for; mark the registry insecure only on a network you trust.';
+
+/**
+ * The certificate could not be trusted: the server speaks TLS, so falling back to http would be wrong (and would
+ * turn a clear "not trusted" into a confusing socket error). Why, and how to trust it, per OpenSSL / Node code.
+ */
+const UNTRUSTED = new Map<string, { why: string; fix: string }>([
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', { why: 'it is self-signed', fix: TRUST_FIX }],
+  ['SELF_SIGNED_CERT_IN_CHAIN', { why: 'it is signed by a CA that is not trusted here', fix: TRUST_FIX }],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', { why: 'it is signed by a CA that is not trusted here', fix: TRUST_FIX }],
+  ['UNABLE_TO_GET_ISSUER_CERT', { why: 'it is signed by a CA that is not trusted here', fix: TRUST_FIX }],
+  ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', { why: 'it is signed by a CA that is not trusted here', fix: TRUST_FIX }],
+  ['CERT_UNTRUSTED', { why: 'it is not trusted for this use', fix: TRUST_FIX }],
+  ['CERT_REJECTED', { why: 'it is not trusted for this use', fix: TRUST_FIX }],
+  ['INVALID_CA', { why: 'a certificate in its chain is not a valid CA', fix: TRUST_FIX }],
+  ['INVALID_PURPOSE', { why: 'it is not meant for a server', fix: TRUST_FIX }],
+  ['CERT_SIGNATURE_FAILURE', { why: 'its signature is invalid', fix: TRUST_FIX }],
+  ['CERT_REVOKED', { why: 'it was revoked', fix: TRUST_FIX }],
+  ['CERT_HAS_EXPIRED', { why: 'it has expired', fix: DATES_FIX }],
+  ['CERT_NOT_YET_VALID', { why: 'it is not valid yet', fix: DATES_FIX }],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', { why: 'it was issued for another name', fix: NAME_FIX }],
+  ['HOSTNAME_MISMATCH', { why: 'it was issued for another name', fix: NAME_FIX }],
+]);
+
+/**
+ * OpenSSL's reasons for TLS records it cannot read, the sign of a server that answered the ClientHello in plain
+ * HTTP ("HTTP/1.1 400 …"): wrong version number (OpenSSL 3.0, BoringSSL), packet length too long and record layer
+ * failure (OpenSSL 3.2+), unknown protocol (OpenSSL 1.x).
+ */
+const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_RECORD_LAYER_FAILURE', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+/** The same reasons where an older Node reports them as EPROTO: OpenSSL's reason identifiers, not a server's words. */
+const NOT_TLS_REASONS = /wrong.version.number|packet.length.too.long|record.layer.failure|unknown.protocol/i;
+/** The connection closed or was reset: during the handshake, the sign of a plain-http server hanging up on it. */
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** The peer does not speak TLS: it answered the ClientHello with something that is not a TLS record. */
+function answeredInPlainText(e: unknown): boolean {
   const code = errorCodeOf(e) ?? '';
-  const message = (e as Error)?.message ?? String(e);
-  if (code === 'UND_ERR_ABORTED' || (e as Error)?.name === 'AbortError') return cancelled();
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new RegistryError('TIMEOUT', `${url.host} did not answer in time`, { cause: e, fix: 'Check that the registry is up and reachable, then try again.' });
-  }
-  if (TLS_CODES.test(code) || /certificate|wrong version number|ssl/i.test(message)) {
-    return new RegistryError('TLS', `the TLS connection to ${url.host} failed (${code || message})`, {
+  return NOT_TLS_CODES.has(code) || (code === 'EPROTO' && NOT_TLS_REASONS.test(String((e as Error)?.message)));
+}
+
+/** The connection closed or was reset while connecting (for https: before the TLS handshake finished, not later). */
+function closedWhileConnecting(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && connectErrors.has(e) && CLOSED_CODES.has(errorCodeOf(e) ?? '');
+}
+
+interface FailureContext {
+  req: HttpRequest;
+  url: URL;
+  /** The attempt's deadline ran out. */
+  expired: boolean;
+  timeoutMs: number;
+}
+
+const PLAIN_HTTP_FIX = 'If the registry speaks plain HTTP, write its address with http://.';
+
+/** A failed attempt (no answer) → a RegistryError. The caller's cancel is CANCELLED; the deadline is TIMEOUT. */
+function failure(e: unknown, ctx: FailureContext): RegistryError {
+  const { req, url } = ctx;
+  if (req.signal?.aborted) return cancelled();
+  const what = `${req.method} ${url.pathname} to ${url.host}`;
+  const code = errorCodeOf(e) ?? '';
+  if (ctx.expired || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new RegistryError('TIMEOUT', `${what} did not finish within ${duration(ctx.timeoutMs)}`, {
       cause: e,
-      fix: 'If the registry uses a private CA, give its certificate as the CA file; if it speaks plain HTTP, write the URL with http://; mark it insecure only if you trust the network.',
+      fix: 'Check that the registry is up and reachable; a slow registry or network may need a longer timeout.',
+    });
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new RegistryError('TIMEOUT', `${what} could not connect within ${duration(Math.min(ctx.timeoutMs, MAX_CONNECT_MS))}`, {
+      cause: e,
+      fix: 'Check the registry address and that the registry is up and reachable.',
+    });
+  }
+  if (code === 'UND_ERR_ABORTED' || (e as Error)?.name === 'AbortError') return cancelled();
+  return connectionFailure(e, code, url);
+}
+
+function connectionFailure(e: unknown, code: string, url: URL): RegistryError {
+  const untrusted = UNTRUSTED.get(code);
+  if (untrusted) {
+    return new RegistryError('TLS', `the TLS connection to ${url.host} failed: its certificate is not trusted (${untrusted.why})`, { cause: e, fix: untrusted.fix });
+  }
+  if (answeredInPlainText(e)) {
+    return new RegistryError('TLS', `${url.host} does not speak TLS (it answered like a plain-HTTP server)`, { cause: e, fix: PLAIN_HTTP_FIX });
+  }
+  if (url.protocol === 'https:' && closedWhileConnecting(e)) {
+    return new RegistryError('NETWORK', `${url.host} closed the connection during the TLS handshake`, {
+      cause: e,
+      fix: `Check the registry address and port. ${PLAIN_HTTP_FIX}`,
+    });
+  }
+  if (/^(ERR_SSL_|ERR_TLS_|EPROTO$)/.test(code)) {
+    return new RegistryError('TLS', `the TLS connection to ${url.host} failed (${code})`, {
+      cause: e,
+      fix: `${TRUST_FIX} ${PLAIN_HTTP_FIX}`,
     });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -200,6 +317,7 @@ function networkError(e: unknown, url: URL, signal?: AbortSignal): RegistryError
   if (code === 'ECONNREFUSED') {
     return new RegistryError('NETWORK', `${url.host} refused the connection`, { cause: e, fix: 'Check the registry address and port, and that the registry is running.' });
   }
+  const message = (e as Error)?.message ?? String(e);
   return new RegistryError('NETWORK', `the connection to ${url.host} failed (${code || message})`, { cause: e, fix: 'Check the network and try again.' });
 }
 
@@ -216,4 +334,27 @@ export function redactUrl(url: string): string {
   } catch {
     return '<unparseable url>';
   }
+}
+
+/**
+ * For a loopback registry reached without a scheme: does this failure of https mean the server speaks plain http,
+ * so that http may be tried (as docker does)?
+ *
+ * True only for signs of a plain-HTTP server on that port: it answered the ClientHello with bytes that are not a
+ * TLS record (an "HTTP/1.1 400" read as a record: wrong version number, packet length too long), or it closed or
+ * reset the connection during the handshake (a plain-HTTP server hanging up on bytes it cannot parse).
+ *
+ * False for everything else, in particular:
+ * - certificate and trust errors (self-signed, unknown CA, expired, another name): the server does speak TLS.
+ *   Falling back would send the request in clear to a TLS server, which hangs up, and the user would read a socket
+ *   error instead of "not trusted" and how to trust it.
+ * - a refused connection: refusal happens at TCP, before any protocol. A plain-HTTP registry on port P accepts
+ *   the TCP connection (and then fails the handshake), so a refusal on P means nothing listens there, over http
+ *   either. Falling back would be harmless but would only repeat the refusal and fix http as the scheme for a
+ *   port where nothing runs yet; the error the user should read is the refusal itself.
+ * - timeouts, unknown hosts, cancels: nothing about the protocol is known.
+ */
+export function httpsFailureMeansPlainHttp(e: RegistryError): boolean {
+  if (e.code !== 'TLS' && e.code !== 'NETWORK') return false;
+  return answeredInPlainText(e.cause) || closedWhileConnecting(e.cause);
 }

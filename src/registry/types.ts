@@ -30,7 +30,7 @@ export interface RegistryOptions {
   caFile?: string;
   /** Connections per origin and the default concurrency of batch calls. Default 8. */
   concurrency?: number;
-  /** Per-request timeout in ms. Default 30000. */
+  /** The most one attempt of a request may take, in ms, connecting, headers and body together. Default 30000. */
   timeoutMs?: number;
   /** Retries for GET/HEAD on network errors, 5xx and 429. Default 4. */
   retries?: number;
@@ -46,7 +46,7 @@ export interface PingResult {
   /** The base URL every request uses, e.g. `https://ghcr.io`. */
   baseUrl: string;
   auth: 'none' | 'basic' | 'bearer';
-  /** True when the registry answers like CNCF distribution (self-hosted): space returns only after garbage collection. */
+  /** True when the registry is not a known hosted service: space returns only after its garbage collection. */
   selfHostedDistribution: boolean;
 }
 
@@ -54,6 +54,8 @@ export interface PingResult {
 export interface Page<T> {
   items: T[];
   next?: string;
+  /** Set when there is a next page that cannot be followed: why, in plain words. The listing is incomplete. */
+  stoppedBecause?: string;
 }
 
 export interface PageOptions {
@@ -70,17 +72,27 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+/** Every page that could be read. A listing with `incomplete` may be shown, never acted on. */
+export interface Listing {
+  items: string[];
+  incomplete?: { why: string; fix: string };
+}
+
 export interface DigestInfo {
   digest: string;
   mediaType?: string;
   size?: number;
+  /** True when the digest was computed from (or checked against) the manifest's bytes, not only read from a header. */
+  verified?: boolean;
 }
 
+/** One manifest an index names: its digest, media type and platform. */
 export interface Platform {
   os: string;
   architecture: string;
   variant?: string;
   digest: string;
+  mediaType?: string;
 }
 
 export interface ManifestInfo {
@@ -98,6 +110,8 @@ export interface ManifestInfo {
   totalSize?: number;
   subject?: string;
   annotations?: Record<string, string>;
+  /** True when the bytes were checked against the digest (every type but signed schema1). */
+  verified?: boolean;
 }
 
 export interface BatchOptions {
@@ -109,28 +123,14 @@ export interface BatchOptions {
 
 export interface DeleteResult {
   digest: string;
-  /** True when the registry said 404: it was already deleted (e.g. a retried DELETE, or a race). */
+  /** The registry answered 404. Whether that means "already gone" is for the caller to check (src/ops does). */
   alreadyGone: boolean;
 }
 
-/** What deleting by a tag or digest would remove: the digest and every tag that points at it. */
-export interface DeleteImpact {
-  repository: string;
-  digest: string;
-  /** Every tag in the repository that resolves to `digest` (sorted). They all disappear with it. */
-  tags: string[];
-  mediaType?: string;
-}
-
-export interface UntagOptions {
-  /**
-   * When the registry refuses to delete a tag alone, push a throw-away manifest to the tag and delete that
-   * (as regctl does). The throw-away never stays behind. Off by default.
-   */
-  fallback?: boolean;
-  signal?: AbortSignal;
-}
-
+/**
+ * The protocol, one verb per method. It knows nothing of safety: deciding what may be deleted, and re-checking
+ * before deleting, is the business of src/ops (its executor is the only caller of deleteManifest and deleteTag).
+ */
 export interface RegistryClient {
   /** `host[:port]` as normalised (Docker Hub → registry-1.docker.io). */
   readonly host: string;
@@ -138,28 +138,32 @@ export interface RegistryClient {
   ping(signal?: AbortSignal): Promise<PingResult>;
 
   repositoriesPage(options?: PageOptions): Promise<Page<string>>;
+  /** Every repository, or INCOMPLETE_LIST. */
   listRepositories(options?: ListOptions): Promise<string[]>;
   tagsPage(repository: string, options?: PageOptions): Promise<Page<string>>;
+  /** Every tag, or INCOMPLETE_LIST: for anything that acts on the list. */
   listTags(repository: string, options?: ListOptions): Promise<string[]>;
+  /** Every tag that could be read, marked incomplete when not all could: for showing. */
+  browseTags(repository: string, options?: ListOptions): Promise<Listing>;
 
   /** Resolves a tag (or checks a digest) with HEAD and the full Accept list; GET + sha256 when HEAD has no digest. */
   resolve(repository: string, tagOrDigest: string, signal?: AbortSignal): Promise<DigestInfo>;
   /** Resolves many tags with bounded concurrency over reused connections. Failures are per tag, in the map. */
   resolveMany(repository: string, tags: string[], options?: BatchOptions): Promise<Map<string, DigestInfo | Error>>;
 
+  /** GET with the full Accept list; the bytes are checked against the announced digest (DIGEST_MISMATCH otherwise). */
   getManifest(repository: string, tagOrDigest: string, signal?: AbortSignal): Promise<ManifestInfo>;
   /** The image's created date from its config blob; undefined for an index or when absent. */
   getCreated(repository: string, manifest: ManifestInfo, signal?: AbortSignal): Promise<Date | undefined>;
   getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Uint8Array>;
 
-  /** Every tag that disappears with the digest of `tagOrDigest`. Reads the whole tag list. */
-  deleteImpact(repository: string, tagOrDigest: string, signal?: AbortSignal): Promise<DeleteImpact>;
-  /** The same for several tags or digests at once, with one read of the tag list: one entry per distinct digest, in first-seen order. */
-  deleteImpacts(repository: string, tagsOrDigests: string[], signal?: AbortSignal): Promise<DeleteImpact[]>;
   /** DELETE by digest. Throws DELETE_DISABLED on 405; resolves with alreadyGone on 404. */
   deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<DeleteResult>;
-  /** Removes one tag, leaving the image and its other tags. Throws UNTAG_UNSUPPORTED where the registry cannot. */
-  untag(repository: string, tag: string, options?: UntagOptions): Promise<void>;
+  /** DELETE by tag (OCI untag). Throws UNTAG_UNSUPPORTED where the registry cannot delete a tag alone. */
+  deleteTag(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
+  /** Uploads a blob unless the registry has it. */
+  ensureBlob(repository: string, bytes: Uint8Array, digest: string, signal?: AbortSignal): Promise<void>;
+  putManifest(repository: string, ref: string, bytes: Uint8Array, mediaType: string, signal?: AbortSignal): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,15 +1,15 @@
 // `npm run bench`: regx against its peers on one real local registry, side by side in one run.
 //  - resolving 1000 tag digests: `regx tags --digests` vs a raw keep-alive HEAD loop at the same concurrency
 //    (the limit) vs a loop of `skopeo inspect --raw | sha256sum`;
-//  - pruning 500 digests: `regx prune --yes` vs a raw DELETE loop at the same concurrency.
+//  - pruning 500 of 1000 digests: `regx prune --yes` vs a raw DELETE loop at the same concurrency (digests known in
+//    advance), and vs the "seed flow" (list the tags, HEAD each, DELETE the doomed ones, with no re-check at all):
+//    the difference is what regx's safety costs.
 // Targets (2-core machine): digests ≤ 1.3× raw HEAD and ≥ 15× faster than skopeo; prune ≤ 1.2× raw DELETE.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool } from '../../src/registry/undici';
-import { executePrune } from '../../src/prune/execute';
-import { gatherTagStates } from '../../src/prune/gather';
-import { planPrune } from '../../src/prune/plan';
+import { undici } from '../../src/registry/undici';
+import { executePrune, previewPrune } from '../../src/ops';
 import { createRegistryClient } from '../../src/registry/client';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { FULL_ACCEPT, pushManyTags } from '../support/seed';
@@ -49,7 +49,12 @@ function regx(args: string[]): string {
 }
 
 async function rawLoop(registry: TestRegistry, method: 'HEAD' | 'DELETE', paths: string[]): Promise<void> {
-  const pool = new Pool(registry.url, { connections: CONCURRENCY });
+  const pool = new (undici().Pool)(registry.url, { connections: CONCURRENCY });
+  await rawLoopOn(pool, method, paths);
+  await pool.close();
+}
+
+async function rawLoopOn(pool: InstanceType<ReturnType<typeof undici>['Pool']>, method: 'HEAD' | 'DELETE', paths: string[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
@@ -61,27 +66,44 @@ async function rawLoop(registry: TestRegistry, method: 'HEAD' | 'DELETE', paths:
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  await pool.close();
 }
 
-async function prunePhases(registry: TestRegistry, repository: string, range: string): Promise<{ gatherMs: number; recheckMs: number; deleteMs: number }> {
+/** The seed flow, with no safety at all: list the tags, HEAD each, DELETE the digests of those below the range's bound. */
+async function seedFlow(registry: TestRegistry, repository: string, doomed: (tag: string) => boolean): Promise<number> {
+  const pool = new (undici().Pool)(registry.url, { connections: CONCURRENCY });
+  try {
+    const list = await pool.request({ method: 'GET', path: `/v2/${repository}/tags/list` });
+    const tags = ((await list.body.json()) as { tags: string[] }).tags.filter(doomed);
+    const digests = new Set<string>();
+    let next = 0;
+    const head = async (): Promise<void> => {
+      while (next < tags.length) {
+        const res = await pool.request({ method: 'HEAD', path: `/v2/${repository}/manifests/${tags[next++]}`, headers: { accept: FULL_ACCEPT }, reset: false });
+        await res.body.dump();
+        digests.add(String(res.headers['docker-content-digest']));
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, head));
+    await rawLoopOn(pool, 'DELETE', [...digests].map((d) => `/v2/${repository}/manifests/${d}`));
+    return digests.size;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Where an in-process prune's time goes: the plan's read, then the executor (its deletes and its reads). */
+async function prunePhases(registry: TestRegistry, repository: string, range: string): Promise<{ planMs: number; executeMs: number; reads: number }> {
   const client = createRegistryClient({ url: registry.url, concurrency: CONCURRENCY });
   try {
     let start = performance.now();
-    const plan = planPrune(await gatherTagStates(client, repository, { concurrency: CONCURRENCY }), { range });
-    const gatherMs = performance.now() - start;
+    const plan = await previewPrune(client, repository, { range }, { concurrency: CONCURRENCY });
+    const planMs = performance.now() - start;
     start = performance.now();
-    let firstDeleteStarted = 0;
-    // The first progress event comes when the first delete finishes; the re-read ends just before deletes start.
-    const result = await executePrune(client, repository, plan, {
-      concurrency: CONCURRENCY,
-      onProgress: () => (firstDeleteStarted ||= performance.now()),
-    });
-    const totalMs = performance.now() - start;
+    // As `regx prune --yes` runs it: pre-approved, on the plan's fresh read.
+    const result = await executePrune(client, plan, { confirmation: 'pre-approved', concurrency: CONCURRENCY });
+    const executeMs = performance.now() - start;
     if (result.deleted.length !== PRUNE) throw new Error(`in-process prune deleted ${result.deleted.length}`);
-    const perDelete = (performance.now() - firstDeleteStarted) / (PRUNE - 1);
-    const recheckMs = firstDeleteStarted - start - perDelete;
-    return { gatherMs, recheckMs, deleteMs: totalMs - recheckMs };
+    return { planMs, executeMs, reads: result.reads };
   } finally {
     await client.close();
   }
@@ -91,11 +113,12 @@ async function main(): Promise<void> {
   ensureSystemPackages(['docker-registry', 'skopeo']);
   const registry = await startRegistry({ auth: 'none' });
   try {
-    process.stderr.write(`seeding ${TAGS} tags × 3 repositories…\n`);
+    process.stderr.write(`seeding ${TAGS} tags × 5 repositories…\n`);
     const bench = await pushManyTags(registry, 'bench', TAGS, { distinctDigests: true });
     const pruneA = await pushManyTags(registry, 'prune-a', TAGS, { distinctDigests: true });
     const pruneB = await pushManyTags(registry, 'prune-b', TAGS, { distinctDigests: true });
     await pushManyTags(registry, 'prune-c', TAGS, { distinctDigests: true });
+    const pruneD = await pushManyTags(registry, 'prune-d', TAGS, { distinctDigests: true });
 
     // --- digests ---------------------------------------------------------------------------------------
     const regxRuns: number[] = [];
@@ -125,8 +148,14 @@ async function main(): Promise<void> {
     if (!pruned.deleted.every((d) => expected.has(d))) throw new Error('prune deleted a digest outside the range');
     const rawDeleteMs = await timeAsync(() => rawLoop(registry, 'DELETE', pruneB.tags.slice(0, PRUNE).map((t) => `/v2/prune-b/manifests/${pruneB.digests[t]}`)));
 
-    // Where a prune's time goes, in-process on a third identical repository: the plan's read of every tag,
-    // the executor's safety re-read right before deleting (mandatory: tags move while people work), the deletes.
+    const doomedTags = new Set(pruneD.tags.slice(0, PRUNE));
+    const seedMs = await timeAsync(async () => {
+      const n = await seedFlow(registry, 'prune-d', (t) => doomedTags.has(t));
+      if (n !== PRUNE) throw new Error(`the seed flow deleted ${n}`);
+    });
+
+    // Where a prune's time goes, in-process on another identical repository: the plan's read of every tag, then the
+    // executor: the deletes (on the plan's read, which is fresh) and its read afterwards that looks for lost tags.
     const phases = await prunePhases(registry, 'prune-c', range);
 
     const regxMs = median(regxRuns);
@@ -135,15 +164,16 @@ async function main(): Promise<void> {
       [`resolve ${TAGS} digests`, `regx tags --digests: ${seconds(regxMs)}`, `raw HEAD loop (${CONCURRENCY} conns): ${seconds(rawMs)}`, `${(regxMs / rawMs).toFixed(2)}× raw (target ≤ 1.3×)`],
       [`resolve ${TAGS} digests`, `regx tags --digests: ${seconds(regxMs)}`, `skopeo inspect --raw | sha256sum loop: ${seconds(skopeoMs)}`, `${(skopeoMs / regxMs).toFixed(1)}× faster (target ≥ 15×)`],
       [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `raw DELETE loop (${CONCURRENCY} conns): ${seconds(rawDeleteMs)}`, `${(pruneMs / rawDeleteMs).toFixed(2)}× raw (target ≤ 1.2×)`],
+      [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `seed flow, no re-check (list, HEAD, DELETE): ${seconds(seedMs)}`, `${(pruneMs / seedMs).toFixed(2)}× the unsafe flow`],
     ];
     const table = ['| task | regx | peer | ratio |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-    const breakdown = `prune phases (in-process): plan read of ${TAGS} tags ${seconds(phases.gatherMs)}, safety re-read ${seconds(phases.recheckMs)}, ${PRUNE} deletes ${seconds(phases.deleteMs)}`;
+    const breakdown = `prune phases (in-process): plan read of ${TAGS} tags ${seconds(phases.planMs)}, executor ${seconds(phases.executeMs)} (${PRUNE} deletes and ${phases.reads} full read${phases.reads === 1 ? '' : 's'} of the repository)`;
     process.stdout.write(`\n${table}\n\n${breakdown}\n(median of 3 for regx and raw HEAD; one run each for skopeo, prune and raw DELETE; ${TAGS}-tag repositories on loopback)\n`);
     const resultsDir = join(ROOT, 'test-results');
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, 'bench.json'),
-      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, phases, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
+      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, phases, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
     );
   } finally {
     await registry.stop();

@@ -9,6 +9,18 @@ import { rejectsWith as sharedRejectsWith } from '../support/assertions';
 import { startRegistry, type RegistryUser, type TestRegistry } from '../support/registry';
 import { pushImage, pushManyTags, seedStandard, type PushedTags, type StandardDataset } from '../support/seed';
 import { ACCESS_PULL_ONLY, ACCESS_STAR_NOT_DELETE, type TokenServer } from '../support/token-server';
+import { reviewDeletion, reviewUntag, untagReviewed } from '../../src/ops';
+/** What deleting `ref` removes, as the engine's review says (the shape these tests compare). */
+async function impactOf(c: RegistryClient, repository: string, ref: string): Promise<{ repository: string; digest: string; tags: string[]; mediaType?: string }> {
+  const image = (await reviewDeletion(c, repository, [ref])).images[0];
+  return { repository, digest: image.digest, tags: image.tags, mediaType: image.mediaType };
+}
+
+/** Untag through the engine's operation (review, then untag). */
+async function untagVia(c: RegistryClient, repository: string, tag: string, options: { fallback?: boolean } = {}): Promise<void> {
+  await untagReviewed(c, await reviewUntag(c, repository, tag), options);
+}
+
 
 const REFRESH = 'regx-identity-token-for-dave-5Tq';
 
@@ -122,7 +134,7 @@ describe('token auth on a real registry', function () {
     const keep = await pushImage(reg, 'scratch-alice', ['0.9.0'], { salt: 'alice-keep' });
     ts.reset();
     const c = client(login('alice'));
-    const impact = await c.deleteImpact('scratch-alice', '1.0.0');
+    const impact = await impactOf(c, 'scratch-alice', '1.0.0');
     assert.deepEqual(impact.tags, ['1.0.0', 'latest']);
     assert.deepEqual(await c.deleteManifest('scratch-alice', impact.digest), { digest: img.digest, alreadyGone: false });
     assert.deepEqual(await c.listTags('scratch-alice'), ['0.9.0']);
@@ -135,7 +147,7 @@ describe('token auth on a real registry', function () {
   it('untag with the fallback works through push and delete tokens, leaving the other tags', async () => {
     const img = await pushImage(reg, 'scratch-untag', ['a', 'b'], { salt: 'token-untag' });
     const c = client(login('alice'));
-    await c.untag('scratch-untag', 'a', { fallback: true });
+    await untagVia(c, 'scratch-untag', 'a', { fallback: true });
     assert.deepEqual(await c.listTags('scratch-untag'), ['b']);
     assert.equal((await c.resolve('scratch-untag', 'b')).digest, img.digest);
   });

@@ -13,6 +13,18 @@ import type { Logger, RegistryClient, RegistryOptions } from '../../src/registry
 import { rejectsWith } from '../support/assertions';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushBlob, pushImage, pushManifest, seedStandard, type PushedImage, type StandardDataset } from '../support/seed';
+import { reviewDeletion, reviewUntag, untagReviewed } from '../../src/ops';
+/** What deleting `ref` removes, as the engine's review says (the shape these tests compare). */
+async function impactOf(c: RegistryClient, repository: string, ref: string): Promise<{ repository: string; digest: string; tags: string[]; mediaType?: string }> {
+  const image = (await reviewDeletion(c, repository, [ref])).images[0];
+  return { repository, digest: image.digest, tags: image.tags, mediaType: image.mediaType };
+}
+
+/** Untag through the engine's operation (review, then untag). */
+async function untagVia(c: RegistryClient, repository: string, tag: string, options: { fallback?: boolean } = {}): Promise<void> {
+  await untagReviewed(c, await reviewUntag(c, repository, tag), options);
+}
+
 
 /** HEAD with exactly the Accept header given (none at all when undefined), over node:http: no client defaults. */
 function rawHead(url: string, accept?: string): Promise<{ status: number; digest?: string; type?: string }> {
@@ -300,17 +312,17 @@ describe('registry client on a real registry (no auth)', function () {
     it('deleteImpact lists every tag on the digest: 2.0.0 and latest', async () => {
       const app = data.repositories.app;
       const c = client();
-      const byTag = await c.deleteImpact('app', '2.0.0');
+      const byTag = await impactOf(c, 'app', '2.0.0');
       assert.deepEqual(byTag, { repository: 'app', digest: app.tags['2.0.0'], tags: ['2.0.0', 'latest'], mediaType: OCI_MANIFEST });
-      assert.deepEqual((await c.deleteImpact('app', app.tags.latest)).tags, ['2.0.0', 'latest']);
-      assert.deepEqual((await c.deleteImpact('app', '2.1.0')).tags, ['2.1.0']);
-      const multi = await c.deleteImpact('multi', 'latest');
+      assert.deepEqual((await impactOf(c, 'app', app.tags.latest)).tags, ['2.0.0', 'latest']);
+      assert.deepEqual((await impactOf(c, 'app', '2.1.0')).tags, ['2.1.0']);
+      const multi = await impactOf(c, 'multi', 'latest');
       assert.deepEqual(multi.tags, ['2.0.0', 'latest']);
       assert.equal(multi.mediaType, DOCKER_LIST);
     });
 
     it('deleteImpact in the 1050-tag repository finds the one tag', async () => {
-      const impact = await client().deleteImpact('big', '1.3.7');
+      const impact = await impactOf(client(), 'big', '1.3.7');
       assert.deepEqual(impact.tags, ['1.3.7']);
       assert.equal(impact.digest, data.repositories.big.tags['1.3.7']);
     });
@@ -325,7 +337,7 @@ describe('registry client on a real registry (no auth)', function () {
 
       it('deleteManifest removes the digest and both tags; a second delete is alreadyGone', async () => {
         const c = client();
-        const impact = await c.deleteImpact('scratch', 'latest');
+        const impact = await impactOf(c, 'scratch', 'latest');
         assert.deepEqual(impact.tags, ['2.0.0', 'latest']);
         assert.deepEqual(await c.deleteManifest('scratch', impact.digest), { digest: shared.digest, alreadyGone: false });
         assert.deepEqual(await c.listTags('scratch'), ['1.0.0']);
@@ -352,7 +364,7 @@ describe('registry client on a real registry (no auth)', function () {
 
     it('2.8.2 cannot delete a tag alone: UNTAG_UNSUPPORTED with the way out, and nothing changes', async () => {
       const c = client();
-      const e = await rejectsWith(c.untag('untag', 'b'), 'UNTAG_UNSUPPORTED', /cannot delete a tag alone/);
+      const e = await rejectsWith(untagVia(c, 'untag', 'b'), 'UNTAG_UNSUPPORTED', /cannot delete a tag alone/);
       assert.match(e.fix ?? '', /fallback/);
       assert.deepEqual([...(await c.listTags('untag'))].sort(), ['a', 'b', 'c']);
       assert.equal((await c.resolve('untag', 'b')).digest, img.digest);
@@ -361,7 +373,7 @@ describe('registry client on a real registry (no auth)', function () {
     it('with the fallback only that tag goes; the image, its other tags and no placeholder remain', async () => {
       const log = traceLogger();
       const c = client({ logger: log });
-      await c.untag('untag', 'b', { fallback: true });
+      await untagVia(c, 'untag', 'b', { fallback: true });
       assert.deepEqual([...(await c.listTags('untag'))].sort(), ['a', 'c']);
       assert.equal((await c.resolve('untag', 'a')).digest, img.digest);
       assert.equal((await c.resolve('untag', 'c')).digest, img.digest);
@@ -381,7 +393,7 @@ describe('registry client on a real registry (no auth)', function () {
 
     it('untag of a tag that does not exist fails and creates nothing', async () => {
       const c = client();
-      await rejectsWith(c.untag('untag', 'ghost', { fallback: true }), ['NOT_FOUND', 'MANIFEST_UNKNOWN'], /ghost/);
+      await rejectsWith(untagVia(c, 'untag', 'ghost', { fallback: true }), ['NOT_FOUND', 'MANIFEST_UNKNOWN'], /ghost/);
       assert.deepEqual([...(await c.listTags('untag'))].sort(), ['a', 'c']);
       assert.deepEqual(stored(reg, 'untag').revisions, [img.digest]);
     });
@@ -410,7 +422,7 @@ describe('registry client on a real registry (no auth)', function () {
 
     it('untag with the fallback → DELETE_DISABLED too, and no placeholder is left on the tag', async () => {
       const c = client({}, off);
-      await rejectsWith(c.untag('keep', '1.0.0', { fallback: true }), 'DELETE_DISABLED');
+      await rejectsWith(untagVia(c, 'keep', '1.0.0', { fallback: true }), 'DELETE_DISABLED');
       assert.equal((await c.resolve('keep', '1.0.0')).digest, img.digest, 'the tag still points at the image');
       assert.deepEqual(stored(off, 'keep').revisions, [img.digest], 'no throw-away manifest was left behind');
     });

@@ -12,7 +12,8 @@ import {
   type DockerConfigOptions,
 } from '../../src/credentials/docker-config';
 import { chainCredentialSources } from '../../src/credentials/chain';
-import { credentialKey, memoryCredentialStore, toCredentialSource } from '../../src/credentials/store';
+import { memoryCredentialStore, toCredentialSource } from '../../src/credentials/store';
+import { registryKey as credentialKey } from '../../src/registry/reference';
 import { isRegistryError, RegistryError } from '../../src/registry/errors';
 import { DOCKER_HUB } from '../../src/registry/reference';
 import type { Credential, Logger } from '../../src/registry/types';

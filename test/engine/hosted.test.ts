@@ -1,6 +1,6 @@
 // Which registries are hosted services: it decides the advice after a 405 and whether to mention garbage collection.
 import * as assert from 'node:assert/strict';
-import { isHostedRegistry, isLoopbackHost } from '../../src/registry/client';
+import { isHostedRegistry, isLoopbackHost } from '../../src/registry/hosts';
 import { parseReference } from '../../src/registry/reference';
 
 describe('hosted and loopback registries', () => {

@@ -1,6 +1,6 @@
 // The prune planner is pure: these tests feed it tag states and read the plan, no registry involved.
 import * as assert from 'node:assert/strict';
-import { planPrune, parseDuration, validatePolicy, summarizePlan, parseTagVersion, type TagState, type PrunePlan, type PlanEntry } from '../../src/prune/plan';
+import { planPrune, parseDuration, validatePolicy, summarizePlan, tagVersion as parseTagVersion, type TagState, type PrunePlan, type PlanEntry } from '../../src/prune';
 import { isRegistryError } from '../../src/registry/errors';
 import { OCI_INDEX, OCI_MANIFEST } from '../../src/registry/mediatypes';
 

@@ -35,6 +35,12 @@ import {
 } from '../support/fault-server';
 import { rejectsWith as sharedRejectsWith } from '../support/assertions';
 import { ensureSystemPackages } from '../support/system';
+import { reviewUntag, untagReviewed } from '../../src/ops';
+
+/** Untag through the engine's operation (review, then untag). */
+async function untagVia(c: RegistryClient, repository: string, tag: string, options: { fallback?: boolean } = {}): Promise<void> {
+  await untagReviewed(c, await reviewUntag(c, repository, tag), options);
+}
 
 const PASSWORD = 'fault-secret-pw-7Qz';
 const TOKEN = 'fault-token-value-9Xk';
@@ -181,25 +187,30 @@ describe('engine against fault servers', function () {
       assert.equal(fault.requests({ path: '/v2/_catalog' }).length, 3);
     });
 
-    it('a Link that points at the same page (a loop) stops the listing instead of spinning', async () => {
+    // A list that is not known to be complete may be shown (browseTags, marked incomplete), never acted on
+    // (listTags refuses with INCOMPLETE_LIST).
+    it('a Link that points at the same page (a loop) stops the listing instead of spinning, and marks it incomplete', async () => {
       routes(faultLinkLoop({ repo: 'app', mode: 'self' }));
       const log = captureLogger();
-      const tags = await client({ logger: log }).listTags('app', { pageSize: 2 });
-      assert.deepEqual(tags, ['loop-a', 'loop-b']);
+      const listing = await client({ logger: log }).browseTags('app', { pageSize: 2 });
+      assert.deepEqual(listing.items, ['loop-a', 'loop-b']);
+      assert.match(listing.incomplete?.why ?? '', /paging loop/);
       assert.ok(fault.log.length <= 3, `${fault.log.length} requests`);
       assert.ok(log.lines.some((l) => /sent before/.test(l)), 'the loop is logged as a warning');
+      await rejectsWith(client().listTags('app', { pageSize: 2 }), 'INCOMPLETE_LIST', /incomplete/);
     });
 
-    it('a Link cycle between two pages stops, with each item once', async () => {
+    it('a Link cycle between two pages stops, with each item once, marked incomplete', async () => {
       routes(faultLinkLoop({ repo: 'app', mode: 'cycle' }));
-      const tags = await client().listTags('app', { pageSize: 2 });
-      assert.deepEqual(tags, ['page1-a', 'page1-b', 'page2-a', 'page2-b']);
+      const listing = await client().browseTags('app', { pageSize: 2 });
+      assert.deepEqual(listing.items, ['page1-a', 'page1-b', 'page2-a', 'page2-b']);
+      assert.ok(listing.incomplete);
       assert.ok(fault.log.length <= 4, `${fault.log.length} requests`);
     });
 
     it('an endless Link chain hits the page cap and fails (an incomplete list is never returned)', async () => {
       routes(faultEndlessLink({ repo: 'app', pageSize: 2 }));
-      const e = await rejectsWith(client().listTags('app', { pageSize: 2, maxPages: 6 }), 'BAD_RESPONSE', /more pages after 6/);
+      const e = await rejectsWith(client().listTags('app', { pageSize: 2, maxPages: 6 }), 'INCOMPLETE_LIST', /more pages after 6/);
       assert.match(e.fix ?? '', /incomplete/);
       assert.equal(fault.log.length, 6);
     });
@@ -219,11 +230,35 @@ describe('engine against fault servers', function () {
       assert.equal(fault.log.length, 2);
     });
 
-    it('a next link to another host is not followed', async () => {
-      routes([{ method: 'GET', path: '/v2/app/tags/list', respond: { status: 200, headers: { Link: '<http://127.0.0.9:9/v2/app/tags/list?last=b>; rel="next"' }, body: { name: 'app', tags: ['a', 'b'] } } }]);
-      const log = captureLogger();
-      assert.deepEqual(await client({ logger: log }).listTags('app'), ['a', 'b']);
-      assert.ok(log.lines.some((l) => /another host/.test(l)));
+    it('a next link to another host is never requested there; the page is read from the registry itself', async () => {
+      const other = await startFaultServer([]);
+      try {
+        const link = `<${other.url.replace('127.0.0.1', '127.0.0.1')}/v2/app/tags/list?last=b&n=2>; rel="next"`;
+        routes([
+          {
+            method: 'GET',
+            path: '/v2/app/tags/list',
+            respond: (_req, ctx) =>
+              ctx.url.searchParams.get('last') === 'b'
+                ? { status: 200, body: { name: 'app', tags: ['c'] } }
+                : { status: 200, headers: { Link: link }, body: { name: 'app', tags: ['a', 'b'] } },
+          },
+        ]);
+        const log = captureLogger();
+        assert.deepEqual(await client({ logger: log }).listTags('app'), ['a', 'b', 'c']);
+        assert.ok(log.lines.some((l) => /another host/.test(l)));
+        assert.equal(other.log.length, 0, 'the other host received a request');
+      } finally {
+        await other.stop();
+      }
+    });
+
+    it('a next link to another host that is not this listing leaves the list incomplete: shown, never acted on', async () => {
+      routes([{ method: 'GET', path: '/v2/app/tags/list', respond: { status: 200, headers: { Link: '<http://127.0.0.9:9/elsewhere?last=b>; rel="next"' }, body: { name: 'app', tags: ['a', 'b'] } } }]);
+      const listing = await client().browseTags('app');
+      assert.deepEqual(listing.items, ['a', 'b']);
+      assert.match(listing.incomplete?.why ?? '', /another host \(127\.0\.0\.9:9\)/);
+      await rejectsWith(client().listTags('app'), 'INCOMPLETE_LIST', /incomplete/);
     });
 
     it('tags: null (an empty repository) is an empty list', async () => {
@@ -256,7 +291,7 @@ describe('engine against fault servers', function () {
       const started = Date.now();
       const e = await rejectsWith(client({ retryBudgetMs: 2000 }).listTags('app'), 'RATE_LIMITED', /rate-limiting/);
       assert.ok(Date.now() - started < 1500, 'did not sit out the hour');
-      assert.match(e.fix ?? '', /3600 s/);
+      assert.match(e.fix ?? '', /Wait 60 minutes/);
       assert.equal(fault.log.length, 1);
     });
 
@@ -481,7 +516,7 @@ describe('engine against fault servers', function () {
     it('OCI untag (DELETE by tag accepted) removes only that tag', async () => {
       const store = faultTagStore({ repo: 'app', tags: { a: 'x', b: 'x' }, deleteByTag: 'untag' });
       routes(store.routes);
-      await client().untag('app', 'a');
+      await untagVia(client(), 'app', 'a');
       assert.deepEqual(store.tags(), { b: store.digests.x });
       assert.deepEqual(store.manifests(), [store.digests.x]);
       assert.equal(fault.requests({ method: 'PUT' }).length, 0, 'no placeholder was needed');
@@ -490,7 +525,7 @@ describe('engine against fault servers', function () {
     it('DELETE by tag answered 405: deletion disabled, with the distribution setting to change', async () => {
       const store = faultTagStore({ repo: 'app', tags: { a: 'x' }, deleteByTag: 'unsupported' });
       routes(store.routes);
-      const e = await rejectsWith(client().untag('app', 'a', { fallback: true }), 'DELETE_DISABLED');
+      const e = await rejectsWith(untagVia(client(), 'app', 'a', { fallback: true }), 'DELETE_DISABLED');
       assert.match(e.fix ?? '', /storage\.delete\.enabled/);
       assert.equal(fault.requests({ method: 'PUT' }).length, 0, 'the fallback is not tried when deletes are off');
     });
@@ -784,7 +819,7 @@ describe('engine against fault servers', function () {
     it('a request slower than the per-request timeout is TIMEOUT, retried within bounds', async () => {
       routes([{ method: 'GET', path: '/v2/app/tags/list', respond: { status: 200, delayMs: 3000, body: { tags: [] } } }]);
       const started = Date.now();
-      const e = await rejectsWith(client({ timeoutMs: 300, retries: 1 }).listTags('app'), 'TIMEOUT', /did not answer in time/);
+      const e = await rejectsWith(client({ timeoutMs: 300, retries: 1 }).listTags('app'), 'TIMEOUT', /did not finish within/);
       assert.ok(e.fix);
       const took = Date.now() - started;
       assert.ok(took >= 550 && took < 2500, `took ${took} ms`);

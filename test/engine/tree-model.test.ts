@@ -10,7 +10,6 @@ import {
   nextShown,
   repositoryChildren,
   repositoryList,
-  sharedDigests,
   sharedLabel,
   shortDigest,
   sortTags,
@@ -18,8 +17,10 @@ import {
   tagDescription,
   visiblePage,
 } from '../../src/extension/model/nodes';
-import { redact } from '../../src/extension/model/redact';
-import { readSettings, registryKey, secretKey, withoutRegistry, withRegistry, withRepository } from '../../src/extension/model/settings';
+import { redact } from '../../src/registry/redact';
+import { readSettings, secretKey, withoutRegistry, withRegistry, withRepository } from '../../src/extension/model/settings';
+import { SharedDigests } from '../../src/extension/tree/state';
+import { registryKey } from '../../src/registry/reference';
 
 const D1 = `sha256:${'1a2b3c4d5e6f'}${'0'.repeat(52)}`;
 const D2 = `sha256:975164${'a'.repeat(50)}e3af826e`;
@@ -128,10 +129,15 @@ describe('tree model', () => {
         ['1.0.0', D1],
         ['stable', D2],
       ]);
-      const shared = sharedDigests(digests, ['2.0.0', '1.0.0', 'latest', 'stable']);
-      assert.deepEqual(shared.get('2.0.0'), ['latest', 'stable']);
-      assert.deepEqual(shared.get('latest'), ['2.0.0', 'stable']);
-      assert.equal(shared.has('1.0.0'), false);
+      // Kept up to date as digests arrive, in any order: no rebuild per row.
+      const shared = new SharedDigests();
+      for (const [tag, digest] of digests) shared.set(tag, digest);
+      assert.deepEqual(shared.others('2.0.0').sort(), ['latest', 'stable']);
+      assert.deepEqual(shared.others('latest').sort(), ['2.0.0', 'stable']);
+      assert.deepEqual(shared.others('1.0.0'), []);
+      shared.set('stable', D1); // a tag that moves leaves its old image
+      assert.deepEqual(shared.others('2.0.0'), ['latest']);
+      assert.deepEqual(shared.others('1.0.0'), ['stable']);
     });
 
     it('labels shared digests like "= latest", aliases first, with a count past two', () => {

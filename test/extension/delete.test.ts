@@ -2,7 +2,7 @@
 // answered through the extension's test hooks; Cancel must delete nothing.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeleteOutcome } from '../../src/extension/commands/tags';
+import type { DeleteOutcome } from '../../src/extension/commands';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage } from '../support/seed';
 import { testRegistry } from './config';

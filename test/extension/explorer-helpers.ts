@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../src/extension/extension';
 import type { ExplorerNode, RepositoryNode, TagNode } from '../../src/extension/model/nodes';
 import type { PromptRequest, TestHooks } from '../../src/extension/ui';
-import type { RegistryTreeProvider } from '../../src/extension/treeProvider';
+import type { RegistryTreeProvider } from '../../src/extension/tree/provider';
 import type { CredentialStore } from '../../src/credentials/store';
 import { FULL_ACCEPT } from '../support/seed';
 

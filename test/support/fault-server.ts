@@ -436,6 +436,9 @@ export interface FaultTagStoreOptions {
   deleteByTag?: 'untag' | 'digest-invalid' | 'unsupported';
   /** DELETE /manifests/<digest>: 202 and drop every tag on it (default), 405 UNSUPPORTED, 403 DENIED or 401. */
   deleteByDigest?: 'accept' | 'unsupported' | 'forbidden' | 'unauthorized';
+  /** Tags whose HEAD (and, with `lieOnGet`, GET) announces a Docker-Content-Digest that is not their manifest's. */
+  lyingDigest?: string[];
+  lieOnGet?: boolean;
 }
 
 export interface FaultTagStore {
@@ -474,11 +477,14 @@ export function faultTagStore(o: FaultTagStoreOptions): FaultTagStore {
     {
       method: ['GET', 'HEAD'],
       path: manifestPath,
-      respond: (_req, ctx) => {
-        const digest = resolve(refOf(ctx));
+      respond: (req, ctx) => {
+        const ref = refOf(ctx);
+        const digest = resolve(ref);
         if (digest === undefined) return FAULT_ERRORS.manifestUnknown;
         const body = bodies.get(digest)!;
-        return { status: 200, headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Docker-Content-Digest': digest }, body, contentLength: body.length };
+        const lies = o.lyingDigest?.includes(ref) && (req.method === 'HEAD' || o.lieOnGet);
+        const announced = lies ? sha256Digest(Buffer.concat([body, Buffer.from('lie')])) : digest;
+        return { status: 200, headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Docker-Content-Digest': announced }, body, contentLength: body.length };
       },
     },
     {

@@ -1,18 +1,30 @@
 // Prune Tags by Semver…: registry → repository → range → keep N → options → preview (deletes pre-checked)
 // → confirm with counts → cancellable progress per digest → summary. Nothing is deleted before the confirm.
 // The policy and its safety (a digest goes only if every tag on it goes) are the engine's: src/prune.
-import * as semver from 'semver';
 import * as vscode from 'vscode';
-import { gatherTagStates } from '../../prune/gather';
-import { executePrune, type PruneResult } from '../../prune/execute';
-import { parseDuration, planPrune, summarizePlan, type PlanEntry, type PrunePlan, type PrunePolicy, type TagState } from '../../prune/plan';
-import { describeError, isRegistryError } from '../../registry/errors';
+import {
+  checkKeep,
+  checkProtect,
+  checkRange,
+  errorSentence,
+  executePrune,
+  isRegistryError,
+  keepingTags,
+  parseDuration,
+  previewPrune,
+  summarizePlan,
+  type DeletionResult,
+  type PlanEntry,
+  type PrunePlan,
+  type PrunePolicy,
+  type PrunePreview,
+} from '../../engine';
 import { currentSettings, type Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode } from '../model/nodes';
 import type { RegistryEntry } from '../model/settings';
-import { confirm, input, notify, pick, pickMany } from '../ui';
+import { confirm, input, notify, pick, pickMany, validatorFrom } from '../ui';
+import { gcHint, openGcDocs, reportLostTags } from './feedback';
 import { chooseRegistry } from './registries';
-import { GC_DOCS } from './tags';
 
 const t = vscode.l10n.t;
 
@@ -21,12 +33,9 @@ export interface PruneOutcome {
   repository: string;
   plan: PrunePlan;
   /** Undefined when the user stopped before the deletes (preview or confirm cancelled). */
-  result?: PruneResult;
+  result?: DeletionResult;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 async function chooseRepository(explorer: Explorer, entry: RegistryEntry, node?: ExplorerNode): Promise<string | undefined> {
   if (node?.kind === 'repository' || node?.kind === 'tag') return node.repository;
@@ -35,7 +44,7 @@ async function chooseRepository(explorer: Explorer, entry: RegistryEntry, node?:
     const client = await explorer.tree.client(entry.key);
     names = [...new Set([...names, ...(await client.listRepositories())])].sort();
   } catch (e) {
-    if (!isRegistryError(e, 'CATALOG_UNAVAILABLE')) explorer.log.warn(`could not list the repositories of ${entry.key}: ${describeError(e).message}`);
+    if (!isRegistryError(e, 'CATALOG_UNAVAILABLE')) explorer.log.warn(`could not list the repositories of ${entry.key}: ${errorSentence(e)}`);
   }
   const other = t('Other repository…');
   const items = [...names.map((n) => ({ label: n })), { label: other, description: t('type its name') }];
@@ -52,17 +61,17 @@ async function askPolicy(defaultProtect: string[]): Promise<PrunePolicy | undefi
     title,
     prompt: t('Delete tags in this semver range'),
     placeHolder: '<2.0.0, 1.x, >=1.0.0 <1.5.0, *',
-    validate: (v) => (!v.trim() ? t('Enter a semver range, e.g. <2.0.0; * means every version.') : semver.validRange(v.trim()) === null ? t('"{0}" is not a semver range. Try <2.0.0, 1.x or ^1.2.0.', v.trim()) : undefined),
+    validate: validatorFrom(checkRange),
   });
   if (range === undefined) return undefined;
   const keepText = await input('prune.keep', {
     title,
     prompt: t('Keep the N newest versions in the range'),
     value: '0',
-    validate: (v) => (/^\d+$/.test(v.trim()) ? undefined : t('Enter a whole number, 0 or more.')),
+    validate: validatorFrom(checkKeep),
   });
   if (keepText === undefined) return undefined;
-  const policy: PrunePolicy = { range: range.trim(), keep: Number(keepText.trim()), protect: defaultProtect };
+  const policy: PrunePolicy = { range: checkRange(range), keep: checkKeep(keepText), protect: defaultProtect };
   if (policy.keep! > 0) {
     const per = await pick(
       'prune.keepPer',
@@ -93,15 +102,7 @@ async function askPolicy(defaultProtect: string[]): Promise<PrunePolicy | undefi
       title,
       prompt: t('Only delete tags created longer ago than (e.g. 30d, 12h, 2w)'),
       value: '30d',
-      validate: (v) => {
-        try {
-          parseDuration(v);
-          return undefined;
-        } catch (e) {
-          const { message, fix } = describeError(e);
-          return fix ? `${message}. ${fix}` : message;
-        }
-      },
+      validate: validatorFrom(parseDuration),
     });
     if (older === undefined) return undefined;
     policy.olderThan = older.trim();
@@ -111,16 +112,7 @@ async function askPolicy(defaultProtect: string[]): Promise<PrunePolicy | undefi
       title,
       prompt: t('Regular expressions of tags never to delete, separated by spaces'),
       value: defaultProtect.join(' '),
-      validate: (v) => {
-        for (const p of v.split(/\s+/).filter(Boolean)) {
-          try {
-            new RegExp(p);
-          } catch {
-            return t('"{0}" is not a valid regular expression.', p);
-          }
-        }
-        return undefined;
-      },
+      validate: validatorFrom((v) => checkProtect(v.split(/\s+/).filter(Boolean))),
     });
     if (text === undefined) return undefined;
     policy.protect = text.split(/\s+/).filter(Boolean);
@@ -157,15 +149,46 @@ function previewItems(plan: PrunePlan): PreviewItem[] {
 }
 
 /**
- * Applies the preview: tags the user unchecked are kept (re-planned as protected, so the images they share
- * stay too). Checking a tag the plan keeps or skips does not delete it: the policy decides what may go.
+ * Applies the preview: tags the user unchecked are kept by name (planned again from the same read, so the images
+ * they share stay too). Checking a tag the plan keeps or skips does not delete it: the policy decides what may go.
  */
-function applyPreview(states: TagState[], policy: PrunePolicy, plan: PrunePlan, checked: Set<string>): { plan: PrunePlan; ignored: string[] } {
-  const unchecked = plan.entries.filter((e) => e.action === 'delete' && !checked.has(e.tag)).map((e) => e.tag);
-  const ignored = plan.entries.filter((e) => e.action !== 'delete' && checked.has(e.tag)).map((e) => e.tag);
-  if (unchecked.length === 0) return { plan, ignored };
-  const protect = [...(policy.protect ?? []), ...unchecked.map((tag) => `^${escapeRegExp(tag)}$`)];
-  return { plan: planPrune(states, { ...policy, protect }), ignored };
+function applyPreview(preview: PrunePreview, checked: Set<string>): { preview: PrunePreview; ignored: string[] } {
+  const entries = preview.plan.entries;
+  const unchecked = entries.filter((e) => e.action === 'delete' && !checked.has(e.tag)).map((e) => e.tag);
+  const ignored = entries.filter((e) => e.action !== 'delete' && checked.has(e.tag)).map((e) => e.tag);
+  return { preview: keepingTags(preview, unchecked), ignored };
+}
+
+/** Reads the repository and plans, under a cancellable progress notification. Undefined when cancelled or failed. */
+async function preview(explorer: Explorer, entry: RegistryEntry, repository: string, policy: PrunePolicy): Promise<PrunePreview | undefined> {
+  const where = `${entry.key}/${repository}`;
+  try {
+    const client = await explorer.tree.client(entry.key);
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: t('Reading the tags of {0}…', where), cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let last = 0;
+        try {
+          return await previewPrune(client, repository, policy, {
+            concurrency: currentSettings().concurrency,
+            signal: controller.signal,
+            onProgress: (done, total) => {
+              const pct = Math.floor((done / Math.max(1, total)) * 100);
+              progress.report({ increment: pct - last, message: t('{0} of {1} tags', done, total) });
+              last = pct;
+            },
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (e) {
+    if (!isRegistryError(e, 'CANCELLED')) notify('error', t('Could not plan the prune of {0}: {1}', where, errorSentence(e)));
+    return undefined;
+  }
 }
 
 /** Prune Tags by Semver…: the whole flow. Resolves with what was planned and done. */
@@ -179,82 +202,56 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
   if (!policy) return undefined;
   const where = `${entry.key}/${repository}`;
 
-  let states: TagState[];
-  let plan: PrunePlan;
-  try {
-    const client = await explorer.tree.client(entry.key);
-    states = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: t('Reading the tags of {0}…', where), cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        let last = 0;
-        try {
-          return await gatherTagStates(client, repository, {
-            withCreated: policy.olderThan !== undefined,
-            concurrency: settings.concurrency,
-            signal: controller.signal,
-            onProgress: (done, total) => {
-              const pct = Math.floor((done / Math.max(1, total)) * 100);
-              progress.report({ increment: pct - last, message: t('{0} of {1} tags', done, total) });
-              last = pct;
-            },
-          });
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-    plan = planPrune(states, policy);
-  } catch (e) {
-    if (isRegistryError(e, 'CANCELLED')) return undefined;
-    const { message, fix } = describeError(e);
-    notify('error', fix ? t('Could not plan the prune of {0}: {1}. {2}', where, message, fix) : t('Could not plan the prune of {0}: {1}', where, message));
-    return undefined;
-  }
-  for (const note of plan.notes) explorer.log.info(`prune ${where}: ${note}`);
+  let planned = await preview(explorer, entry, repository, policy);
+  if (!planned) return undefined;
+  for (const note of planned.plan.notes) explorer.log.info(`prune ${where}: ${note}`);
+  const done = (p: PrunePreview, result?: DeletionResult): PruneOutcome => ({ registry: entry.key, repository, plan: p.plan, result });
 
-  if (plan.deleteDigests.length === 0) {
-    const s = summarizePlan(plan);
+  if (planned.plan.deleteDigests.length === 0) {
+    const s = summarizePlan(planned.plan);
     notify('info', t('Nothing to prune in {0}: {1} tags kept, {2} skipped.', where, s.keep, s.skip));
-    return { registry: entry.key, repository, plan };
+    return done(planned);
   }
 
-  const picked = await pickMany('prune.preview', previewItems(plan), {
+  const picked = await pickMany('prune.preview', previewItems(planned.plan), {
     title: t('Prune {0}: preview', where),
     placeHolder: t('Checked tags are deleted. Uncheck a tag to keep it. Kept and skipped tags say why.'),
     matchOnDescription: true,
   });
-  if (!picked) return { registry: entry.key, repository, plan };
-  const applied = applyPreview(states, policy, plan, new Set(picked.filter((i) => i.entry).map((i) => i.label)));
-  plan = applied.plan;
-  const s = summarizePlan(plan);
+  if (!picked) return done(planned);
+  const applied = applyPreview(planned, new Set(picked.filter((i) => i.entry).map((i) => i.label)));
+  planned = applied.preview;
+  const s = summarizePlan(planned.plan);
   if (s.digests === 0) {
     notify('info', t('Nothing left to delete in {0}.', where));
-    return { registry: entry.key, repository, plan };
+    return done(planned);
   }
   const tagsWord = s.delete === 1 ? t('1 tag') : t('{0} tags', s.delete);
   const imagesWord = s.digests === 1 ? t('1 image') : t('{0} images', s.digests);
   const detail = [
     t('{0} deleted ({1}), {2} kept, {3} skipped.', tagsWord, imagesWord, s.keep, s.skip),
-    ...plan.notes,
+    ...planned.plan.notes,
     ...(applied.ignored.length ? [t('Not deleted although checked (the policy keeps them): {0}', applied.ignored.join(', '))] : []),
     '',
     t('This cannot be undone.'),
   ].join('\n');
   const ok = await confirm('prune.confirm', t('Delete {0} ({1}) from {2}?', tagsWord, imagesWord, where), detail, t('Delete'));
-  if (!ok) return { registry: entry.key, repository, plan };
+  if (!ok) return done(planned);
 
   const client = await explorer.tree.client(entry.key);
+  const approved = planned;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: t('Pruning {0}', where), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
-        return await executePrune(client, repository, plan, {
+        return await executePrune(client, approved, {
+          confirmation: 'interactive',
           concurrency: Math.min(4, settings.concurrency),
+          readConcurrency: settings.concurrency,
           signal: controller.signal,
+          onReread: () => progress.report({ message: t('Checking the tags again…') }),
           onProgress: (ev) => {
             progress.report({ increment: 100 / ev.total, message: t('{0} of {1} images', ev.done, ev.total) });
             const line = `${ev.type} ${where}@${ev.digest} (${ev.tags.join(', ')})`;
@@ -268,27 +265,21 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
     },
   );
   explorer.tree.forgetRepository(entry.key, repository);
-  await summarize(explorer, entry.key, where, result);
-  return { registry: entry.key, repository, plan, result };
+  summarize(explorer, entry.key, where, result);
+  return done(planned, result);
 }
 
-async function summarize(explorer: Explorer, registry: string, where: string, r: PruneResult): Promise<void> {
-  let message = t('Pruned {0}: {1} deleted, {2} skipped, {3} failed.', where, r.deleted.length, r.skipped.length, r.failed.length);
+function summarize(explorer: Explorer, registry: string, where: string, r: DeletionResult): void {
+  const fresh = r.deleted.length - r.alreadyGone.length;
+  let message = t('Pruned {0}: {1} deleted, {2} skipped, {3} failed.', where, fresh, r.skipped.length, r.failed.length);
+  if (r.alreadyGone.length) message += ' ' + t('{0} were already gone (deleted by someone else meanwhile).', r.alreadyGone.length);
   if (r.cancelled) message += ' ' + t('Cancelled: the images not yet started were left as they are.');
-  if (r.stoppedBy) message += ' ' + (r.stoppedBy.fix ? `${r.stoppedBy.message}. ${r.stoppedBy.fix}` : r.stoppedBy.message);
+  if (r.stoppedBy) message += ' ' + errorSentence(r.stoppedBy);
   const buttons = [t('Show Log')];
-  if (r.deleted.length > 0) {
-    const selfHosted = await explorer.tree.ping(registry).then(
-      (p) => p.selfHostedDistribution,
-      () => false,
-    );
-    if (selfHosted) {
-      message += ' ' + t('The space comes back only after the registry’s garbage collection runs.');
-      buttons.push(t('About Garbage Collection'));
-    }
-  }
+  const gc = fresh > 0 ? gcHint([registry]) : {};
+  if (gc.sentence) message += ' ' + gc.sentence;
+  if (gc.button) buttons.push(gc.button);
   explorer.log.info(message);
-  notify(r.failed.length > 0 || r.stoppedBy ? 'warning' : 'info', message, buttons, (b) =>
-    b === t('Show Log') ? explorer.log.show() : vscode.env.openExternal(vscode.Uri.parse(GC_DOCS)),
-  );
+  reportLostTags(explorer, where, r.lostTags);
+  notify(r.failed.length > 0 || r.stoppedBy ? 'warning' : 'info', message, buttons, (b) => (b === t('Show Log') ? explorer.log.show() : openGcDocs()));
 }

@@ -1,14 +1,11 @@
 // Commands on registries: add (multi-step, connection tested before saving), import from the docker config,
 // edit credentials, remove, refresh, filter, add a repository by hand.
 import * as vscode from 'vscode';
-import { listDockerConfigRegistries } from '../../credentials/docker-config';
-import { describeError } from '../../registry/errors';
-import { parseRegistry, validateRepository } from '../../registry/reference';
-import type { Credential, PingResult } from '../../registry/types';
+import { errorSentence, listDockerConfigRegistries, parseRegistry, registryKey, validateRepository, type Credential, type PingResult } from '../../engine';
 import { currentSettings, newClient, rawRegistries, writeRegistries, type Explorer } from '../explorer';
 import type { ExplorerNode } from '../model/nodes';
-import { registryKey, withoutRegistry, withRegistry, withRepository, type RegistryEntry } from '../model/settings';
-import { confirm, input, notify, pick, pickMany } from '../ui';
+import { withoutRegistry, withRegistry, withRepository, type RegistryEntry } from '../model/settings';
+import { confirm, input, notify, pick, pickMany, validatorFrom } from '../ui';
 
 const t = vscode.l10n.t;
 
@@ -26,15 +23,7 @@ function authItems(): AuthItem[] {
   ];
 }
 
-function validUrl(value: string): string | undefined {
-  try {
-    parseRegistry(value);
-    return undefined;
-  } catch (e) {
-    const { message, fix } = describeError(e);
-    return fix ? `${message}. ${fix}` : message;
-  }
-}
+const validUrl = validatorFrom(parseRegistry);
 
 const required = (what: string) => (value: string) => (value.trim() ? undefined : t('Enter the {0}.', what));
 
@@ -87,11 +76,8 @@ async function testConnection(
         return ping;
       } catch (e) {
         if (token.isCancellationRequested) return undefined;
-        const { message, fix } = describeError(e);
-        explorer.log.warn(`connection test to ${host} failed: ${message}`);
-        notify('error', fix ? t('Could not connect to {0}: {1}. {2}', host, message, fix) : t('Could not connect to {0}: {1}', host, message), [t('Show Log')], () =>
-          explorer.log.show(),
-        );
+        explorer.log.warn(`connection test to ${host} failed: ${errorSentence(e)}`);
+        notify('error', t('Could not connect to {0}: {1}', host, errorSentence(e)), [t('Show Log')], () => explorer.log.show());
         return undefined;
       } finally {
         sub.dispose();
@@ -138,8 +124,7 @@ export async function importDockerConfig(explorer: Explorer): Promise<string[]> 
   try {
     found = await listDockerConfigRegistries({ logger: explorer.log });
   } catch (e) {
-    const { message, fix } = describeError(e);
-    notify('error', fix ? `${message}. ${fix}` : message);
+    notify('error', errorSentence(e));
     return [];
   }
   const existing = new Set(currentSettings().registries.map((r) => r.key));
@@ -235,15 +220,7 @@ export async function addRepository(explorer: Explorer, node?: ExplorerNode): Pr
   const name = await input('addRepository.name', {
     title: t('Add Repository to {0}', entry.key),
     prompt: t('Repository name, e.g. team/app (on Docker Hub: library/nginx)'),
-    validate: (v) => {
-      try {
-        validateRepository(v.trim());
-        return undefined;
-      } catch (e) {
-        const { message, fix } = describeError(e);
-        return fix ? `${message}. ${fix}` : message;
-      }
-    },
+    validate: validatorFrom((v) => validateRepository(v.trim())),
   });
   if (name === undefined) return undefined;
   await writeRegistries(withRepository(rawRegistries(), entry.key, name.trim()));

@@ -1,9 +1,7 @@
 // The Registries tree as plain data. No `vscode` import here: these functions are unit-tested in plain node
 // (test/engine/tree-model.test.ts); the vscode layer (../treeProvider.ts) turns nodes into TreeItems and
 // puts user-visible words on them through vscode.l10n.t.
-import { formatSize } from '../../registry/format';
-import { shortDigest } from '../../registry/reference';
-import { sortTags, tagVersion, type TagSort } from '../../registry/tagsort';
+import { formatSize, shortDigest, sortTags, tagVersion, type TagSort } from '../../engine';
 
 export interface RegistryNode {
   readonly kind: 'registry';
@@ -49,7 +47,7 @@ export interface MessageNode {
   /** True when new credentials could help (401/403/insufficient scope): the node offers Edit Credentials. */
   readonly auth?: boolean;
   /** What the note is about, for the vscode layer to pick words and a command (e.g. 'noCatalog', 'noTags'). */
-  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filtered';
+  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filtered' | 'incomplete';
 }
 
 export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | LoadMoreNode | MessageNode;
@@ -131,27 +129,6 @@ export function repositoryChildren(
 }
 
 export { sortTags, type TagSort };
-
-/**
- * For each tag whose digest is known, the other tags (in `order`) that point at the same digest.
- * Tags without a shared digest are absent from the result.
- */
-export function sharedDigests(digests: ReadonlyMap<string, string>, order: readonly string[]): Map<string, string[]> {
-  const byDigest = new Map<string, string[]>();
-  for (const tag of order) {
-    const d = digests.get(tag);
-    if (d === undefined) continue;
-    const list = byDigest.get(d);
-    if (list) list.push(tag);
-    else byDigest.set(d, [tag]);
-  }
-  const out = new Map<string, string[]>();
-  for (const tags of byDigest.values()) {
-    if (tags.length < 2) continue;
-    for (const tag of tags) out.set(tag, tags.filter((t) => t !== tag));
-  }
-  return out;
-}
 
 /**
  * "= latest", "= latest, 2.0", "= latest, 2.0 +3": the other tags of the same image, moving aliases (tags that are

@@ -1,7 +1,6 @@
 // The `registryExplorer.*` settings as plain data, validated, with the edits the commands make to them.
 // No `vscode` import: the vscode layer reads the raw values and writes back what these functions return.
-import { parseRegistry } from '../../registry/reference';
-import type { TagSort } from '../../registry/tagsort';
+import { DEFAULT_PROTECT, parseRegistry, registryKey, type TagSort } from '../../engine';
 
 /** One entry of `registryExplorer.registries`, exactly as stored in settings (never a secret). */
 export interface RegistrySetting {
@@ -27,10 +26,6 @@ export interface ExplorerSettings {
   protect: string[];
 }
 
-/** The key a registry is known by everywhere (settings, sessions, secret storage): its normalised host. */
-export function registryKey(url: string): string {
-  return parseRegistry(url).host;
-}
 
 function positiveInt(v: unknown, fallback: number, max: number): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? Math.min(v, max) : fallback;
@@ -55,7 +50,7 @@ export function readSettings(raw: {
     const s = item as RegistrySetting;
     let key: string;
     try {
-      key = registryKey(s.url);
+      key = parseRegistry(s.url).host;
     } catch (e) {
       problems.push(`registryExplorer.registries: ${(e as Error).message}`);
       continue;
@@ -80,7 +75,7 @@ export function readSettings(raw: {
     pageSize: positiveInt(raw.pageSize, 100, 10000),
     concurrency: positiveInt(raw.concurrency, 8, 64),
     tagSort: raw.tagSort === 'alphabetical' ? 'alphabetical' : 'semver',
-    protect: Array.isArray(raw.protect) ? raw.protect.filter((p): p is string => typeof p === 'string') : ['^latest$'],
+    protect: Array.isArray(raw.protect) ? raw.protect.filter((p): p is string => typeof p === 'string') : [...DEFAULT_PROTECT],
   };
 }
 

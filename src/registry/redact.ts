@@ -1,4 +1,4 @@
-// Defensive redaction for log lines and messages shown to the user. No `vscode` import (unit-tested in node).
+// Redaction for any text that may hold a secret: log lines, and what a server sends that an error quotes.
 
 const PATTERNS: [RegExp, string][] = [
   // Authorization: Bearer xyz / Basic xyz, Proxy-Authorization, Cookie headers written into a line

@@ -1,0 +1,86 @@
+// regx prune: plan from the repository and a policy, show every tag's fate, ask, delete through the executor.
+import { badInput, executePrune, previewPrune, shortDigest, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type PrunePolicy } from '../../engine';
+import { flag, has, intFlag, type ParsedArgs } from '../args';
+import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
+import { GC_HINT, printJson, progress, table } from '../output';
+import { deletionExitCode, deletionJson, reportDeletion } from '../report';
+import { isSelfHostedDistribution } from '../../engine';
+
+export function policyFromArgs(args: ParsedArgs): PrunePolicy {
+  const range = flag(args, 'semver');
+  if (!range) throw badInput('prune needs --semver <range>', 'Example: regx prune localhost:5000/app --semver "<2.0.0" --keep 3');
+  const keepPer = flag(args, 'keep-per');
+  if (keepPer !== undefined && keepPer !== 'major' && keepPer !== 'minor') throw badInput(`--keep-per must be major or minor (got "${keepPer}")`);
+  const policy: PrunePolicy = {
+    range,
+    keep: intFlag(args, 'keep', 0, 1_000_000),
+    keepPer,
+    includePrerelease: has(args, 'prerelease'),
+    protect: args.flags.get('protect'),
+    olderThan: flag(args, 'older-than'),
+  };
+  validatePolicy(policy);
+  return policy;
+}
+
+/** The plan as it turned out: entries the executor skipped or could not delete say so. */
+function applyResult(entries: PlanEntry[], result: DeletionResult | undefined): PlanEntry[] {
+  if (!result) return entries;
+  const skipped = new Map(result.skipped.map((s) => [s.digest, s.reason]));
+  const failed = new Map(result.failed.map((f) => [f.digest, f.error]));
+  const deleted = new Set(result.deleted);
+  return entries.map((e) => {
+    if (e.action !== 'delete' || !e.digest || deleted.has(e.digest)) return e;
+    if (skipped.has(e.digest)) return { ...e, action: 'skip', reason: skipped.get(e.digest)! };
+    if (failed.has(e.digest)) return { ...e, reason: `${e.reason} (failed: ${failed.get(e.digest)})` };
+    return { ...e, action: 'skip', reason: result.cancelled ? 'not deleted: the run was cancelled' : 'not deleted: the run stopped early' };
+  });
+}
+
+export function prune(ctx: Context): Promise<number> {
+  const ref = repositoryArg(ctx);
+  const policy = policyFromArgs(ctx.args); // bad input fails here, before any request
+  const json = has(ctx.args, 'json');
+  const dryRun = has(ctx.args, 'dry-run');
+  return withClient(ctx, ref, async (client) => {
+    const preview = await previewPrune(client, ref.repository, policy, { concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
+    const { plan } = preview;
+    const summary = summarizePlan(plan);
+    if (!json) {
+      ctx.io.stdout(table([['ACTION', 'TAG', 'DIGEST', 'REASON'], ...plan.entries.map((e) => [e.action, e.tag, e.digest ? shortDigest(e.digest) : '-', e.reason])]));
+      for (const note of plan.notes) ctx.io.stdout(`note: ${note}\n`);
+      ctx.io.stdout(`Plan: delete ${summary.delete} tag(s) in ${summary.digests} image(s); keep ${summary.keep}; skip ${summary.skip}.\n`);
+    }
+    const finish = (result: DeletionResult | undefined): number => {
+      if (json) {
+        const planOut = applyResult(plan.entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason }));
+        const outcome = result ? deletionJson(result) : { deleted: [], failed: [], skipped: [], lostTags: [], cancelled: false };
+        printJson(ctx.io, { repository: `${ref.host}/${ref.repository}`, dryRun, plan: planOut, ...outcome });
+      }
+      return result ? deletionExitCode(result) : EXIT_OK;
+    };
+    if (dryRun || plan.deleteDigests.length === 0) {
+      if (!json) ctx.io.stdout(dryRun ? 'Dry run: nothing was deleted.\n' : 'Nothing to delete.\n');
+      return finish(undefined);
+    }
+    const answer = await confirmOrRefuse(ctx, `Delete ${summary.digests} image(s) (${summary.delete} tag(s)) from ${ref.repository}?`);
+    const stop = notConfirmed(ctx, answer, 'Nothing was deleted.');
+    if (stop !== undefined) return stop === EXIT_OK ? finish(undefined) : stop;
+    const report = progress(ctx.io, 'deleting');
+    const result = await executePrune(client, preview, {
+      confirmation: answer === 'yes' ? 'pre-approved' : 'interactive',
+      maxStalenessMs: maxStaleness(ctx),
+      concurrency: concurrency(ctx),
+      readConcurrency: concurrency(ctx),
+      signal: ctx.io.interrupt,
+      onProgress: (e) => report(e.done, e.total),
+    });
+    if (!json) {
+      const fresh = result.deleted.length - result.alreadyGone.length;
+      ctx.io.stdout(`Deleted ${fresh} image(s); skipped ${result.skipped.length}; failed ${result.failed.length}${result.cancelled ? '; cancelled before the end' : ''}.\n`);
+    }
+    reportDeletion(ctx, result, !json);
+    if (result.deleted.length > result.alreadyGone.length && isSelfHostedDistribution(ref.host)) ctx.io.stderr(`${GC_HINT}\n`);
+    return finish(result);
+  });
+}

@@ -1,0 +1,191 @@
+// Delete Image…: every selected tag resolved to its image, ONE modal listing every tag that disappears with each
+// image, a second explicit warning for a platform image of a multi-arch image that stays, then the engine's
+// executor (which reads the tags again after the modal and deletes nothing that changed meanwhile).
+import * as vscode from 'vscode';
+import { deleteReviewed, describeUses, errorSentence, isRegistryError, reviewDeletion, type DeletionResult, type DeletionReview, type ImageToDelete } from '../../engine';
+import type { Explorer } from '../explorer';
+import { middleDigest, type TagNode } from '../model/nodes';
+import { confirm, notify } from '../ui';
+import { gcHint, openGcDocs, reportLostTags, showError } from './feedback';
+import { targetTags } from './tags';
+
+const t = vscode.l10n.t;
+
+interface RepoGroup {
+  registry: string;
+  repository: string;
+  tags: TagNode[];
+}
+
+interface Reviewed {
+  group: RepoGroup;
+  review: DeletionReview;
+}
+
+export interface DeleteOutcome {
+  /** `registry/repository@digest` of every image deleted (or found already gone). */
+  deleted: string[];
+  /** The tags that went with them, `registry/repository:tag`. */
+  removedTags: string[];
+  failed: { image: string; error: string }[];
+  /** Images not deleted because they changed since the modal (a tag appeared on them, …), with why. */
+  skipped: { image: string; reason: string }[];
+  /** Tags that disappeared while deleting without being confirmed, `registry/repository:tag`. */
+  lostTags: string[];
+  cancelled: boolean;
+  confirmed: boolean;
+}
+
+function groupByRepository(tags: TagNode[]): RepoGroup[] {
+  const groups = new Map<string, RepoGroup>();
+  for (const tag of tags) {
+    const key = `${tag.registry}/${tag.repository}`;
+    const g = groups.get(key) ?? { registry: tag.registry, repository: tag.repository, tags: [] };
+    g.tags.push(tag);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+function tagsSentence(image: ImageToDelete): string {
+  const d = middleDigest(image.digest);
+  if (image.tags.length === 0) return t('Deleting {0} removes no tag (it is untagged).', d);
+  if (image.tags.length === 1) return t('Deleting {0} removes 1 tag: {1}', d, image.tags[0]);
+  return t('Deleting {0} removes {1} tags: {2}', d, image.tags.length, image.tags.join(', '));
+}
+
+/** Runs `work` under a cancellable notification; the token becomes an AbortSignal. */
+function withCancellable<T>(title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      return await work(controller.signal, progress);
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
+  const images = reviewed.reduce((n, r) => n + r.review.images.length, 0);
+  const removed = reviewed.reduce((n, r) => n + r.review.images.reduce((m, i) => m + i.tags.length, 0), 0);
+  const where = reviewed.length === 1 ? `${reviewed[0].group.registry}/${reviewed[0].group.repository}` : t('{0} repositories', reviewed.length);
+  const tagCount = removed === 1 ? t('1 tag') : t('{0} tags', removed);
+  const message = images === 1 ? t('Delete 1 image from {0}? It takes {1} with it.', where, tagCount) : t('Delete {0} images from {1}? They take {2} with them.', images, where, tagCount);
+  const lines: string[] = [];
+  for (const r of reviewed) {
+    if (reviewed.length > 1) lines.push(`${r.group.registry}/${r.group.repository}:`);
+    for (const image of r.review.images) lines.push(tagsSentence(image));
+  }
+  lines.push('', t('This cannot be undone.'));
+  return confirm('delete.confirm', message, lines.join('\n'), t('Delete'));
+}
+
+/** The second, explicit warning for platform images of multi-arch images that stay. True: break them. */
+async function confirmBreaking(reviewed: Reviewed[]): Promise<boolean> {
+  const breaking = reviewed.flatMap((r) => r.review.images.filter((i) => i.breaks.length).map((i) => ({ r, i })));
+  if (breaking.length === 0) return false;
+  const lines = breaking.map(({ r, i }) => t('{0} is the {1} image of {2}.', middleDigest(i.digest), i.breaks[0].platform, describeUses(r.group.repository, i.breaks)));
+  lines.push('', t('Deleting it breaks that multi-arch image: pulling it fails. The other images are deleted either way.'));
+  return confirm('delete.breaksIndex', t('Break a multi-arch image that stays?'), lines.join('\n'), t('Delete and Break It'));
+}
+
+export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: unknown): Promise<DeleteOutcome | undefined> {
+  const tags = targetTags(explorer, node, nodes);
+  if (tags.length === 0) {
+    notify('info', t('Select one or more tags in the Registries view first.'));
+    return undefined;
+  }
+  const outcome: DeleteOutcome = { deleted: [], removedTags: [], failed: [], skipped: [], lostTags: [], cancelled: false, confirmed: false };
+  let reviewed: Reviewed[];
+  try {
+    reviewed = await withCancellable(t('Finding every tag on the selected images…'), async (signal) => {
+      const out: Reviewed[] = [];
+      for (const group of groupByRepository(tags)) {
+        const client = await explorer.tree.client(group.registry);
+        out.push({ group, review: await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal }) });
+      }
+      return out;
+    });
+  } catch (e) {
+    if (isRegistryError(e, 'CANCELLED')) return { ...outcome, cancelled: true };
+    showError(explorer, e, t('check what deleting would remove'), tags[0].registry);
+    return undefined;
+  }
+  if (!(await confirmAll(reviewed))) return outcome;
+  outcome.confirmed = true;
+  const breakIndexes = await confirmBreaking(reviewed);
+  const results = await runDeletes(explorer, reviewed, breakIndexes, outcome);
+  for (const r of reviewed) explorer.tree.forgetRepository(r.group.registry, r.group.repository);
+  report(explorer, reviewed, results, outcome, () => deleteImage(explorer, node, nodes));
+  return outcome;
+}
+
+async function runDeletes(explorer: Explorer, reviewed: Reviewed[], breakIndexes: boolean, outcome: DeleteOutcome): Promise<DeletionResult[]> {
+  const images = reviewed.reduce((n, r) => n + r.review.images.length, 0);
+  return withCancellable(t('Deleting images'), async (signal, progress) => {
+    const results: DeletionResult[] = [];
+    for (const r of reviewed) {
+      if (signal.aborted) break;
+      const client = await explorer.tree.client(r.group.registry);
+      const where = `${r.group.registry}/${r.group.repository}`;
+      const result = await deleteReviewed(client, r.review, {
+        confirmation: 'interactive',
+        breakIndexes,
+        signal,
+        onReread: () => progress.report({ message: t('Checking the tags of {0} again…', r.group.repository) }),
+        onProgress: (ev) => {
+          progress.report({ increment: 100 / images, message: t('{0} of {1}', ev.done, ev.total) });
+          const line = `${ev.type} ${where}@${ev.digest} (${ev.tags.join(', ') || 'no tags'})`;
+          if (ev.type === 'failed') explorer.log.error(`${line}: ${ev.error}`);
+          else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : `${line}${ev.alreadyGone ? ' (it was already gone)' : ''}`);
+        },
+      });
+      collect(r, result, outcome);
+      results.push(result);
+      if (result.stoppedBy) break;
+    }
+    outcome.cancelled = signal.aborted;
+    return results;
+  });
+}
+
+function collect(r: Reviewed, result: DeletionResult, outcome: DeleteOutcome): void {
+  const where = `${r.group.registry}/${r.group.repository}`;
+  for (const image of r.review.images) {
+    if (!result.deleted.includes(image.digest)) continue;
+    outcome.deleted.push(`${where}@${image.digest}`);
+    outcome.removedTags.push(...image.tags.map((tag) => `${where}:${tag}`));
+  }
+  outcome.failed.push(...result.failed.map((f) => ({ image: `${where}@${f.digest}`, error: f.error })));
+  outcome.skipped.push(...result.skipped.map((s) => ({ image: `${where}@${s.digest}`, reason: s.reason })));
+  outcome.lostTags.push(...result.lostTags.map((l) => `${where}:${l.tag}`));
+}
+
+function report(explorer: Explorer, reviewed: Reviewed[], results: DeletionResult[], outcome: DeleteOutcome, reviewAgain: () => unknown): void {
+  const stop = results.find((r) => r.stoppedBy)?.stoppedBy;
+  if (stop) notify('error', errorSentence(stop), [t('Show Log')], () => explorer.log.show());
+  for (const r of reviewed) {
+    const result = results[reviewed.indexOf(r)];
+    if (result) reportLostTags(explorer, `${r.group.registry}/${r.group.repository}`, result.lostTags);
+  }
+  const changed = outcome.skipped.filter((s) => s.reason.startsWith('changed since') || s.reason.startsWith('part of') || s.reason.startsWith('not checked'));
+  if (changed.length > 0) {
+    const lines = changed.map((s) => t('Nothing of {0} was deleted: {1}.', middleDigest(s.image.slice(s.image.indexOf('@') + 1)), s.reason));
+    notify('warning', lines.join(' '), [t('Review Again')], () => reviewAgain());
+  }
+  if (outcome.deleted.length === 0) {
+    if (outcome.cancelled) notify('info', t('Cancelled: nothing was deleted.'));
+    return;
+  }
+  const tags = outcome.removedTags.map((x) => x.slice(x.lastIndexOf(':') + 1));
+  const tagCount = tags.length === 1 ? t('1 tag') : t('{0} tags', tags.length);
+  let message = outcome.deleted.length === 1 ? t('Deleted 1 image ({0}: {1}).', tagCount, tags.join(', ')) : t('Deleted {0} images ({1}: {2}).', outcome.deleted.length, tagCount, tags.join(', '));
+  if (outcome.failed.length > 0) message += ' ' + t('{0} could not be deleted (see the log).', outcome.failed.length);
+  if (outcome.cancelled) message += ' ' + t('Cancelled before the rest.');
+  const gc = gcHint(reviewed.map((r) => r.group.registry));
+  if (gc.sentence) message += ' ' + gc.sentence;
+  const buttons = [...(gc.button ? [gc.button] : []), ...(outcome.failed.length > 0 ? [t('Show Log')] : [])];
+  notify(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => (b === t('Show Log') ? explorer.log.show() : openGcDocs()));
+}

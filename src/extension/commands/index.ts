@@ -1,0 +1,8 @@
+// The extension's commands: each asks the user, calls the engine (src/ops through src/engine.ts), and shows the
+// result. registries.ts (add, import, credentials, remove, filter), tags.ts (copy, open), delete.ts (Delete
+// Image), untag.ts, prune.ts (Prune Tags by Semver), feedback.ts (how results and errors are told).
+export { addRegistry, addRepository, editCredentials, filterRepositories, importDockerConfig, refresh, removeRegistry } from './registries';
+export { copyDigest, copyImageReference, copyPullCommand, openConfig, openManifest } from './tags';
+export { deleteImage, type DeleteOutcome } from './delete';
+export { untag } from './untag';
+export { pruneTags, type PruneOutcome } from './prune';

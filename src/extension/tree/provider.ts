@@ -1,0 +1,224 @@
+// The Registries view's TreeDataProvider: registry → repositories → tags. Thin: it asks the loaded state
+// (./state.ts) for children, draws them with ./items.ts, keeps one node object per id, and coalesces redraws.
+import * as vscode from 'vscode';
+import { capitalise, describeError, isAuthError, type DigestInfo, type PingResult, type RegistryClient } from '../../engine';
+import { registryNodeId, repositoryChildren, repositoryList, repositoryNodeId, tagChildren, type ExplorerNode, type LoadMoreNode, type MessageNode, type RegistryNode, type RepositoryNode, type TagNode } from '../model/nodes';
+import type { ExplorerSettings, RegistryEntry } from '../model/settings';
+import { loadMoreItem, messageItem, registryItem, repositoryItem, tagItem, tagTooltip } from './items';
+import { TreeState } from './state';
+
+const t = vscode.l10n.t;
+
+export interface TreeDeps {
+  settings(): ExplorerSettings;
+  createClient(entry: RegistryEntry, settings: ExplorerSettings): Promise<RegistryClient>;
+  log: { debug(m: string): void; warn(m: string): void };
+}
+
+const REDRAW_MS = 100;
+
+export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly nodes = new Map<string, ExplorerNode>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly state: TreeState;
+
+  constructor(private readonly deps: TreeDeps) {
+    this.state = new TreeState({ ...deps, changed: (registry, repository, soon) => this.changed(registry, repository, soon) });
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.state.dispose();
+    this.emitter.dispose();
+  }
+
+  /** Redraws the repository (or registry, or everything); `soon` coalesces bursts (digests streaming in). */
+  private changed(registry?: string, repository?: string, soon = false): void {
+    const id = registry === undefined ? undefined : repository === undefined ? registryNodeId(registry) : repositoryNodeId(registry, repository);
+    const fire = (): void => this.emitter.fire(id === undefined ? undefined : this.nodes.get(id));
+    if (!soon || id === undefined) return fire();
+    if (this.timers.has(id)) return;
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        fire();
+      }, REDRAW_MS),
+    );
+  }
+
+  // ---- what commands ask ---------------------------------------------------------------------------------
+
+  client(registry: string): Promise<RegistryClient> {
+    return this.state.client(registry);
+  }
+
+  openClients(): string[] {
+    return this.state.openClients();
+  }
+
+  ping(registry: string): Promise<PingResult> {
+    return this.state.ping(registry);
+  }
+
+  reconcile(changedHosts?: Set<string>): void {
+    this.state.reconcile(changedHosts);
+    this.changed();
+  }
+
+  /** Forgets what was loaded for `node` (or everything) and redraws it. */
+  refresh(node?: ExplorerNode): void {
+    if (!node) {
+      this.state.forgetAll();
+      return this.changed();
+    }
+    const repository = node.kind === 'registry' ? undefined : node.repository;
+    if (repository === undefined) {
+      this.state.forgetRegistry(node.registry);
+      return this.changed(node.registry);
+    }
+    this.forgetRepository(node.registry, repository);
+  }
+
+  forgetRepository(registry: string, repository: string): void {
+    this.state.forgetRepository(registry, repository);
+    this.changed(registry, repository);
+  }
+
+  setFilter(registry: string, filter: string | undefined): void {
+    this.state.setFilter(registry, filter);
+    this.changed(registry);
+  }
+
+  filterOf(registry: string): string | undefined {
+    return this.state.peek(registry)?.filter;
+  }
+
+  async loadMore(node: LoadMoreNode): Promise<void> {
+    if (node.repository) {
+      this.state.showMoreTags(node.registry, node.repository);
+      return this.changed(node.registry, node.repository);
+    }
+    await this.state.loadCatalogPage(this.state.session(node.registry));
+    this.changed(node.registry);
+  }
+
+  async whenDigestsSettled(node: RepositoryNode): Promise<void> {
+    const r = this.state.repo(node.registry, node.repository);
+    if (!r) return;
+    await r.loading;
+    await r.idle;
+  }
+
+  digestOf(node: TagNode): Promise<DigestInfo> {
+    return this.state.digestOf(node.registry, node.repository, node.tag);
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------------------------
+
+  /** One object per id, so that refreshing an element and `reveal` find the element VS Code knows. */
+  private intern<T extends ExplorerNode>(node: T): T {
+    const known = this.nodes.get(node.id);
+    if (known && known.kind === node.kind && node.kind !== 'message' && node.kind !== 'loadMore') return known as T;
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  registryNodes(): RegistryNode[] {
+    return this.deps.settings().registries.map((r) => this.intern({ kind: 'registry', id: registryNodeId(r.key), registry: r.key }));
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    if (node.kind === 'registry') return undefined;
+    if (node.kind === 'repository') return this.nodes.get(registryNodeId(node.registry));
+    return this.nodes.get(node.repository ? repositoryNodeId(node.registry, node.repository) : registryNodeId(node.registry));
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (!node) return this.registryNodes();
+    try {
+      if (node.kind === 'registry') return await this.repositoryNodes(node);
+      if (node.kind === 'repository') return await this.tagNodes(node);
+    } catch (e) {
+      return [this.errorNode(node.registry, node.kind === 'repository' ? node.repository : undefined, e)];
+    }
+    return [];
+  }
+
+  private note(registry: string, repository: string | undefined, fields: Omit<MessageNode, 'kind' | 'id' | 'registry' | 'repository'>, suffix: string): MessageNode {
+    const parent = repository ? repositoryNodeId(registry, repository) : registryNodeId(registry);
+    return this.intern({ kind: 'message', id: `${parent}|${suffix}`, registry, repository, ...fields });
+  }
+
+  private errorNode(registry: string, repository: string | undefined, e: unknown): MessageNode {
+    const { message, fix } = describeError(e);
+    return this.note(registry, repository, { severity: 'error', message: capitalise(message), fix, auth: isAuthError(e) }, 'error');
+  }
+
+  private async repositoryNodes(node: RegistryNode): Promise<ExplorerNode[]> {
+    const s = this.state.session(node.registry);
+    if (!s.catalog.loaded || s.catalog.loading) await this.state.loadCatalogPage(s);
+    const manual = s.entry.repositories ?? [];
+    const names = repositoryList(s.catalog.items, manual, s.filter);
+    const out: ExplorerNode[] = [];
+    if (s.catalog.error) out.push(this.errorNode(node.registry, undefined, s.catalog.error));
+    out.push(...repositoryChildren(node.registry, names, s.catalog.next !== undefined).map((n) => this.intern(n)));
+    if (names.length === 0 && !s.catalog.error) {
+      const info = (note: MessageNode['note'], message: string): MessageNode => this.note(node.registry, undefined, { severity: 'info', message, note }, note!);
+      if (s.filter && (s.catalog.items.length > 0 || manual.length > 0)) out.push(info('filtered', t('No repository matches "{0}"', s.filter)));
+      else if (s.catalog.unavailable) out.push(info('noCatalog', t('This registry does not list its repositories')));
+      else if (!s.catalog.next) out.push(info('noRepositories', t('No repositories yet')));
+    }
+    return out;
+  }
+
+  private async tagNodes(node: RepositoryNode): Promise<ExplorerNode[]> {
+    const s = this.state.session(node.registry);
+    const r = this.state.repoState(s, node.repository);
+    if (!r.loaded || r.loading) await this.state.loadTags(s, node.repository, r);
+    if (r.error) return [this.errorNode(node.registry, node.repository, r.error)];
+    const out: ExplorerNode[] = [];
+    if (r.incomplete) {
+      const message = t('The tag list is incomplete: {0}. Nothing can be deleted from it.', r.incomplete.why);
+      out.push(this.note(node.registry, node.repository, { severity: 'info', note: 'incomplete', message, fix: r.incomplete.fix }, 'incomplete'));
+    }
+    if (r.sorted.length === 0) return [...out, this.note(node.registry, node.repository, { severity: 'info', message: t('No tags'), note: 'noTags' }, 'noTags')];
+    out.push(...tagChildren(node.registry, node.repository, r.sorted, r.shown).map((n) => this.intern(n)));
+    this.state.resolveDigests(s, node.repository, r, r.sorted.slice(0, r.shown));
+    return out;
+  }
+
+  // ---- tree items ----------------------------------------------------------------------------------------
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'registry':
+        return registryItem(this.state, node, this.state.peek(node.registry)?.entry ?? this.deps.settings().registries.find((r) => r.key === node.registry));
+      case 'repository':
+        return repositoryItem(this.state, node);
+      case 'tag':
+        return tagItem(this.state, node);
+      case 'loadMore':
+        return loadMoreItem(node);
+      case 'message':
+        return messageItem(node, (registry) => this.nodes.get(registryNodeId(registry)) as RegistryNode | undefined);
+    }
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind !== 'tag' || item.tooltip) return item;
+    const info = this.state.repo(node.registry, node.repository)?.digests.get(node.tag);
+    if (!info || info instanceof Error) return item;
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const details = await this.state.details(node.registry, node.repository, node.tag, controller.signal);
+      if (details) item.tooltip = tagTooltip(this.state, node, info, details);
+    } finally {
+      sub.dispose();
+    }
+    return item;
+  }
+}

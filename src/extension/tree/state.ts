@@ -1,0 +1,296 @@
+// What the Registries view has loaded, per registry: the engine client, the catalog pages, and per repository its
+// tags (marked when the list is incomplete), their digests as they arrive, the tags sharing each digest (kept up
+// to date as digests arrive, so drawing a row costs nothing), and hover details. No `vscode` import: the provider
+// (./provider.ts) asks this cache and redraws when it says something changed.
+import { errorSentence, isRegistryError, sortTags, type DigestInfo, type Listing, type ManifestInfo, type PingResult, type RegistryClient } from '../../engine';
+import { nextShown } from '../model/nodes';
+import type { ExplorerSettings, RegistryEntry } from '../model/settings';
+
+export interface TagDetails {
+  manifest: ManifestInfo;
+  created?: Date;
+}
+
+/** Tags on the same digest, kept as digests arrive: `others(tag)` without scanning the repository. */
+export class SharedDigests {
+  private readonly byDigest = new Map<string, Set<string>>();
+  private readonly digestOf = new Map<string, string>();
+
+  set(tag: string, digest: string): void {
+    const old = this.digestOf.get(tag);
+    if (old === digest) return;
+    if (old) this.byDigest.get(old)?.delete(tag);
+    this.digestOf.set(tag, digest);
+    const set = this.byDigest.get(digest) ?? new Set<string>();
+    set.add(tag);
+    this.byDigest.set(digest, set);
+  }
+
+  /** The other tags on `tag`'s digest (unordered). */
+  others(tag: string): string[] {
+    const digest = this.digestOf.get(tag);
+    if (!digest) return [];
+    return [...(this.byDigest.get(digest) ?? [])].filter((t) => t !== tag);
+  }
+}
+
+export interface RepoState {
+  sorted: string[];
+  shown: number;
+  loading?: Promise<void>;
+  error?: unknown;
+  /** Set when the tag list could not be read whole: shown, marked, never acted on. */
+  incomplete?: Listing['incomplete'];
+  loaded: boolean;
+  digests: Map<string, DigestInfo | Error>;
+  shared: SharedDigests;
+  inflight: Set<string>;
+  details: Map<string, TagDetails | Error>;
+  /** Resolves when nothing is in flight (tests and commands wait on it). */
+  idle: Promise<void>;
+  markIdle?: () => void;
+}
+
+export interface Catalog {
+  items: string[];
+  next?: string;
+  loaded: boolean;
+  loading?: Promise<void>;
+  error?: unknown;
+  unavailable?: boolean;
+}
+
+export interface Session {
+  entry: RegistryEntry;
+  client?: Promise<RegistryClient>;
+  ping?: Promise<PingResult>;
+  catalog: Catalog;
+  filter?: string;
+  repos: Map<string, RepoState>;
+  /** Bumped on refresh so late answers from before it are dropped. */
+  generation: number;
+}
+
+export interface TreeStateDeps {
+  settings(): ExplorerSettings;
+  createClient(entry: RegistryEntry, settings: ExplorerSettings): Promise<RegistryClient>;
+  log: { debug(m: string): void; warn(m: string): void };
+  /** Something under a registry (and repository, when given) changed: redraw it. */
+  changed(registry?: string, repository?: string, soon?: boolean): void;
+}
+
+function newRepoState(): RepoState {
+  return { sorted: [], shown: 0, loaded: false, digests: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), idle: Promise.resolve() };
+}
+
+export class TreeState {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly deps: TreeStateDeps) {}
+
+  dispose(): void {
+    for (const s of this.sessions.values()) void this.close(s);
+    this.sessions.clear();
+  }
+
+  private close(s: Session): Promise<void> {
+    s.generation++;
+    return (s.client ?? Promise.reject(new Error('no client'))).then(
+      (c) => c.close(),
+      () => undefined,
+    );
+  }
+
+  session(registry: string): Session {
+    const entry = this.deps.settings().registries.find((r) => r.key === registry);
+    if (!entry) throw new Error(`${registry} is not in the registryExplorer.registries setting any more.`);
+    let s = this.sessions.get(registry);
+    if (!s) {
+      s = { entry, catalog: { items: [], loaded: false }, repos: new Map(), generation: 0 };
+      this.sessions.set(registry, s);
+    }
+    return s;
+  }
+
+  peek(registry: string): Session | undefined {
+    return this.sessions.get(registry);
+  }
+
+  repo(registry: string, repository: string): RepoState | undefined {
+    return this.sessions.get(registry)?.repos.get(repository);
+  }
+
+  client(registry: string): Promise<RegistryClient> {
+    const s = this.session(registry);
+    s.client ??= this.deps.createClient(s.entry, this.deps.settings());
+    s.client.catch(() => (s.client = undefined));
+    return s.client;
+  }
+
+  openClients(): string[] {
+    return [...this.sessions.values()].filter((s) => s.client !== undefined).map((s) => s.entry.key);
+  }
+
+  ping(registry: string): Promise<PingResult> {
+    const s = this.session(registry);
+    s.ping ??= this.client(registry).then((c) => c.ping());
+    s.ping.catch(() => (s.ping = undefined));
+    return s.ping;
+  }
+
+  /** Drops sessions whose registry is gone or whose connection settings (or secret) changed; keeps the rest. */
+  reconcile(changedHosts?: Set<string>): void {
+    const current = new Map(this.deps.settings().registries.map((r) => [r.key, r]));
+    for (const [key, s] of this.sessions) {
+      const now = current.get(key);
+      const same = now && now.url === s.entry.url && now.username === s.entry.username && now.insecure === s.entry.insecure && now.caFile === s.entry.caFile && !changedHosts?.has(key);
+      if (!same) {
+        void this.close(s);
+        this.sessions.delete(key);
+      } else if (now) {
+        s.entry = now; // e.g. repositories added by hand
+      }
+    }
+  }
+
+  forgetAll(): void {
+    this.dispose();
+  }
+
+  forgetRegistry(registry: string): void {
+    const s = this.sessions.get(registry);
+    if (!s) return;
+    void this.close(s);
+    this.sessions.delete(registry);
+  }
+
+  forgetRepository(registry: string, repository: string): void {
+    this.sessions.get(registry)?.repos.delete(repository);
+  }
+
+  setFilter(registry: string, filter: string | undefined): void {
+    this.session(registry).filter = filter?.trim() || undefined;
+  }
+
+  showMoreTags(registry: string, repository: string): void {
+    const r = this.repo(registry, repository);
+    if (r) r.shown = nextShown(r.shown, this.deps.settings().pageSize, r.sorted.length);
+  }
+
+  loadCatalogPage(s: Session): Promise<void> {
+    s.catalog.loading ??= (async () => {
+      const generation = s.generation;
+      try {
+        const client = await this.client(s.entry.key);
+        const page = await client.repositoriesPage({ pageSize: this.deps.settings().pageSize, cursor: s.catalog.next });
+        if (generation !== s.generation) return;
+        s.catalog.items.push(...page.items.filter((r) => !s.catalog.items.includes(r)));
+        s.catalog.next = page.next;
+        s.catalog.error = undefined;
+      } catch (e) {
+        if (generation !== s.generation) return;
+        if (isRegistryError(e, 'CATALOG_UNAVAILABLE')) s.catalog.unavailable = true;
+        else s.catalog.error = e;
+        s.catalog.next = undefined;
+      } finally {
+        s.catalog.loaded = true;
+        s.catalog.loading = undefined;
+      }
+    })();
+    return s.catalog.loading;
+  }
+
+  repoState(s: Session, repository: string): RepoState {
+    let r = s.repos.get(repository);
+    if (!r) {
+      r = newRepoState();
+      s.repos.set(repository, r);
+    }
+    return r;
+  }
+
+  loadTags(s: Session, repository: string, r: RepoState): Promise<void> {
+    r.loading ??= (async () => {
+      try {
+        const client = await this.client(s.entry.key);
+        const listing = await client.browseTags(repository);
+        const settings = this.deps.settings();
+        r.sorted = sortTags(listing.items, settings.tagSort);
+        r.shown = Math.min(r.sorted.length, settings.pageSize);
+        r.incomplete = listing.incomplete;
+        r.error = undefined;
+      } catch (e) {
+        r.error = e;
+      } finally {
+        r.loaded = true;
+        r.loading = undefined;
+      }
+    })();
+    return r.loading;
+  }
+
+  /** Resolves the digests of `visible` tags in the background, redrawing as they come in. */
+  resolveDigests(s: Session, repository: string, r: RepoState, visible: string[]): void {
+    const todo = visible.filter((tag) => !r.digests.has(tag) && !r.inflight.has(tag));
+    if (todo.length === 0) return;
+    const generation = s.generation;
+    for (const tag of todo) r.inflight.add(tag);
+    if (!r.markIdle) r.idle = new Promise<void>((resolve) => (r.markIdle = resolve));
+    const current = (): boolean => generation === s.generation && s.repos.get(repository) === r;
+    const record = (tag: string, result: DigestInfo | Error): void => {
+      r.digests.set(tag, result);
+      if (!(result instanceof Error)) r.shared.set(tag, result.digest);
+      r.inflight.delete(tag);
+    };
+    void (async () => {
+      try {
+        const client = await this.client(s.entry.key);
+        await client.resolveMany(repository, todo, {
+          concurrency: this.deps.settings().concurrency,
+          onResult: (tag, result) => {
+            if (!current()) return;
+            record(tag, result);
+            this.deps.changed(s.entry.key, repository, true);
+          },
+        });
+      } catch (e) {
+        this.deps.log.warn(`could not resolve the tags of ${repository} on ${s.entry.key}: ${errorSentence(e)}`);
+        if (current()) for (const tag of todo) if (!r.digests.has(tag)) record(tag, e instanceof Error ? e : new Error(String(e)));
+        this.deps.changed(s.entry.key, repository, true);
+      } finally {
+        for (const tag of todo) r.inflight.delete(tag);
+        if (r.inflight.size === 0 && r.markIdle) {
+          r.markIdle();
+          r.markIdle = undefined;
+        }
+      }
+    })();
+  }
+
+  /** Hover details (manifest, created date) of a tag, read once. */
+  async details(registry: string, repository: string, tag: string, signal: AbortSignal): Promise<TagDetails | Error | undefined> {
+    const r = this.repo(registry, repository);
+    const info = r?.digests.get(tag);
+    if (!r || !info || info instanceof Error) return undefined;
+    let details = r.details.get(tag);
+    if (details) return details;
+    try {
+      const client = await this.client(registry);
+      const manifest = await client.getManifest(repository, info.digest, signal);
+      const created = await client.getCreated(repository, manifest, signal).catch(() => undefined);
+      details = { manifest, created };
+    } catch (e) {
+      if (signal.aborted) return undefined;
+      details = e instanceof Error ? e : new Error(String(e));
+    }
+    r.details.set(tag, details);
+    return details;
+  }
+
+  /** The digest of a tag: as the tree knows it, else resolved now. */
+  async digestOf(registry: string, repository: string, tag: string): Promise<DigestInfo> {
+    const known = this.repo(registry, repository)?.digests.get(tag);
+    if (known && !(known instanceof Error)) return known;
+    return (await this.client(registry)).resolve(repository, tag);
+  }
+}

@@ -1,0 +1,12 @@
+// src/ops: the operations both faces call. Each flow is here once — listing tags with digests (tags.ts), deleting
+// images (delete.ts), pruning (prune.ts), untagging (untag.ts) — and every deletion goes through one executor
+// (executor.ts), which re-checks against a fresh snapshot of the repository (snapshot.ts) with the pure rules of
+// checks.ts. Start with executor.ts. No vscode import: the faces only ask the user and render the results.
+export { executeDeletions, MAX_STALENESS_MS, type ConfirmedDeletion, type DeletionProgress, type DeletionResult, type ExecuteOptions, type LostTag } from './executor';
+export { deleteReviewed, reviewDeletion, type DeleteOptions, type DeletionReview, type ImageToDelete } from './delete';
+export { executePrune, keepingTags, previewPrune, type PrunePreview } from './prune';
+export { readTags, tagStates, type ReadTagsOptions } from './tags';
+export { reviewUntag, untagReviewed, type UntagResult, type UntagReview } from './untag';
+export { readSnapshot, snapshotAge, tagsByDigest, type RepositorySnapshot, type SnapshotOptions } from './snapshot';
+export { checkDeletions, findLostTags, type Verdict } from './checks';
+export { digestCache } from './cache';

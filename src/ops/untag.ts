@@ -1,0 +1,107 @@
+// Untag: remove one tag and keep the image. Where the registry deletes a tag by name (OCI, distribution 3.x) that is
+// one request. Where it cannot (distribution 2.8), the fallback points the tag at a unique throw-away manifest and
+// deletes that — the deletion going through the executor like every other — so the placeholder never stays behind.
+//
+// The fallback always ends in a known state: cancelling before the tag is rewritten changes nothing; once the
+// placeholder is being written, the steps are finished (or, when the placeholder cannot be deleted, undone by
+// pointing the tag back at its image), and the result says which.
+import { randomUUID } from 'node:crypto';
+import { throwIfAborted } from '../registry/concurrency';
+import { describeError, isRegistryError, RegistryError } from '../registry/errors';
+import { sha256Digest } from '../registry/manifest';
+import { OCI_EMPTY, OCI_MANIFEST } from '../registry/mediatypes';
+import type { RegistryClient } from '../registry/types';
+import { digestCache } from './cache';
+import { executeDeletions, type DeletionResult } from './executor';
+import { readSnapshot, tagsByDigest, withOwnWrite, type RepositorySnapshot } from './snapshot';
+
+export interface UntagReview {
+  repository: string;
+  tag: string;
+  /** The image the tag points at (checked against its bytes). */
+  digest: string;
+  /** The image's other tags: they stay. */
+  otherTags: string[];
+  snapshot: RepositorySnapshot;
+}
+
+export interface UntagOptions {
+  /** Use the throw-away placeholder where the registry cannot delete a tag alone. */
+  fallback?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface UntagResult {
+  /** `registry`: the registry deleted the tag; `placeholder`: the throw-away fallback did. */
+  method: 'registry' | 'placeholder';
+  /** Cancel was asked for while the placeholder steps ran: they were finished first. */
+  finishedDespiteCancel?: boolean;
+  /** The executor's report for the placeholder (lost tags included). */
+  deletion?: DeletionResult;
+}
+
+/** Reads what untagging would change. Deletes nothing. */
+export async function reviewUntag(client: RegistryClient, repository: string, tag: string, options: { signal?: AbortSignal; concurrency?: number } = {}): Promise<UntagReview> {
+  const manifest = await client.getManifest(repository, tag, options.signal);
+  const snapshot = await readSnapshot(client, repository, { signal: options.signal, concurrency: options.concurrency });
+  const otherTags = (tagsByDigest(snapshot).get(manifest.digest) ?? []).filter((t) => t !== tag);
+  return { repository, tag, digest: manifest.digest, otherTags, snapshot };
+}
+
+export async function untagReviewed(client: RegistryClient, review: UntagReview, options: UntagOptions = {}): Promise<UntagResult> {
+  try {
+    await client.deleteTag(review.repository, review.tag, options.signal);
+    return { method: 'registry' };
+  } catch (e) {
+    if (!isRegistryError(e, 'UNTAG_UNSUPPORTED') || !options.fallback) throw e;
+  }
+  return untagByPlaceholder(client, review, options.signal);
+}
+
+function placeholderFor(tag: string): { bytes: Buffer; digest: string; empty: Buffer; emptyDigest: string } {
+  const empty = Buffer.from('{}');
+  const emptyDigest = sha256Digest(empty);
+  const descriptor = { mediaType: OCI_EMPTY, digest: emptyDigest, size: empty.length };
+  const bytes = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptor, layers: [descriptor], annotations: { 'dev.registry-explorer.untag': `${tag} ${randomUUID()}` } }),
+  );
+  return { bytes, digest: sha256Digest(bytes), empty, emptyDigest };
+}
+
+async function untagByPlaceholder(client: RegistryClient, review: UntagReview, signal?: AbortSignal): Promise<UntagResult> {
+  const { repository, tag } = review;
+  const original = await digestCache(client).manifest(repository, review.digest, signal);
+  const placeholder = placeholderFor(tag);
+  await client.ensureBlob(repository, placeholder.empty, placeholder.emptyDigest, signal);
+  // The tag must still be where the user saw it: otherwise rewriting it would take it from another image.
+  const now = await client.resolve(repository, tag, signal);
+  if (now.digest !== review.digest) throw new RegistryError('BAD_INPUT', `${repository}:${tag} changed since it was shown (it now points at ${now.digest})`, { fix: 'Nothing was changed. Look again and untag again.' });
+  throwIfAborted(signal);
+
+  // From here on the user's signal is not passed on: the steps finish, or are undone, so no placeholder stays.
+  await client.putManifest(repository, tag, placeholder.bytes, OCI_MANIFEST);
+  const snapshot = withOwnWrite(review.snapshot, tag, { digest: placeholder.digest, mediaType: OCI_MANIFEST, verified: true });
+  const deletion = await executeDeletions(client, repository, [{ digest: placeholder.digest, tags: [tag], verified: true }], {
+    confirmation: 'pre-approved',
+    snapshot,
+    since: 'the untag began',
+  });
+  if (deletion.deleted.includes(placeholder.digest)) return { method: 'placeholder', deletion, finishedDespiteCancel: signal?.aborted === true || undefined };
+  const why = deletion.failed[0]?.error ?? deletion.skipped[0]?.reason ?? deletion.stoppedBy?.message ?? 'it was not deleted';
+  await undo(client, review, original.raw, original.mediaType, placeholder.digest);
+  throw new RegistryError(deletion.stoppedBy?.code === 'DELETE_DISABLED' ? 'DELETE_DISABLED' : 'BAD_RESPONSE', `could not untag ${repository}:${tag}: the placeholder could not be deleted (${why})`, {
+    fix: `${tag} points at its image again, as before; nothing else was changed.`,
+  });
+}
+
+/** Puts the tag back on its image and deletes the (now untagged) placeholder, through the executor. */
+async function undo(client: RegistryClient, review: UntagReview, raw: Uint8Array, mediaType: string, placeholderDigest: string): Promise<void> {
+  try {
+    await client.putManifest(review.repository, review.tag, raw, mediaType);
+  } catch (e) {
+    throw new RegistryError('BAD_RESPONSE', `could not untag ${review.repository}:${review.tag}, nor put the tag back (${describeError(e).message})`, {
+      fix: `${review.tag} now points at an empty placeholder image: push the image to it again (its digest is ${review.digest}).`,
+    });
+  }
+  await executeDeletions(client, review.repository, [{ digest: placeholderDigest, tags: [], verified: true }], { confirmation: 'pre-approved', since: 'the untag began' }).catch(() => undefined);
+}

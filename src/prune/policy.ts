@@ -1,0 +1,122 @@
+// A prune policy: what the user asks for, checked field by field. The validators are exported so that every face
+// checks input with the same rules and words (the extension's wizard validates as you type with them).
+import * as semver from 'semver';
+import { badInput } from '../registry/errors';
+
+export interface PrunePolicy {
+  /** A semver range (`<2.0.0`, `1.x`, `*`). Only tags in it are candidates for deletion. */
+  range: string;
+  /** Keep the N newest candidates (by semver), or N per line with `keepPer`. Default 0. */
+  keep?: number;
+  keepPer?: 'major' | 'minor';
+  /** Let prereleases be candidates (they are kept otherwise). */
+  includePrerelease?: boolean;
+  /** Regexes of tags that are never deleted. Default `DEFAULT_PROTECT`; a given list replaces the default. */
+  protect?: string[];
+  /** Tags kept by name (e.g. unchecked in a preview), with the images they point at. */
+  keepTags?: string[];
+  /** Only delete candidates created longer ago than this (`30d`, `12h`, `90m`, `2w`). Needs created dates. */
+  olderThan?: string;
+  /** The clock for `olderThan` (tests, reproducible plans). Default: the time of planning. */
+  now?: Date;
+}
+
+/** The tags protected when a policy names none: the one copy of this default (the extension's setting defaults to it too). */
+export const DEFAULT_PROTECT: readonly string[] = ['^latest$'];
+
+export interface CompiledPolicy {
+  range: string;
+  keep: number;
+  keepPer?: 'major' | 'minor';
+  includePrerelease: boolean;
+  protect: { source: string; re: RegExp }[];
+  keepTags: ReadonlySet<string>;
+  /** Candidates created after this (ms since epoch) are kept. */
+  maxCreated?: number;
+  olderThan?: string;
+}
+
+const DURATION = /^(\d+)\s*(m|h|d|w)$/i;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** `30d`, `12h`, `90m`, `2w` → milliseconds. Throws BAD_INPUT for anything else. */
+export function parseDuration(s: string): number {
+  const m = DURATION.exec(String(s).trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(n) || n <= 0) {
+    throw badInput(`"${s}" is not a duration`, 'Write a positive whole number and a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. 30d.');
+  }
+  return n * UNIT_MS[m[2].toLowerCase()];
+}
+
+/** The range, trimmed. Throws BAD_INPUT when it is empty or not a semver range. */
+export function checkRange(range: unknown): string {
+  const trimmed = typeof range === 'string' ? range.trim() : '';
+  if (!trimmed) throw badInput('the prune range is empty', 'Give a semver range such as "<2.0.0" or "1.x"; use "*" to consider every version.');
+  if (semver.validRange(trimmed) === null) throw badInput(`"${trimmed}" is not a semver range`, 'Use a range like "<2.0.0", ">=1.0.0 <1.5.0", "1.x" or "^1.2.0".');
+  return trimmed;
+}
+
+/** A keep count: a whole number of 0 or more. Accepts the text a person typed. */
+export function checkKeep(keep: unknown): number {
+  const n = typeof keep === 'string' && /^\s*\d+\s*$/.test(keep) ? Number(keep) : keep;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw badInput(`keep must be a whole number of 0 or more (got ${String(keep)})`, 'For example keep 3 keeps the three newest versions in the range.');
+  }
+  return n;
+}
+
+/** Regular expressions of protected tags. Throws BAD_INPUT naming the first that does not compile. */
+export function checkProtect(patterns: unknown): { source: string; re: RegExp }[] {
+  if (!Array.isArray(patterns)) throw badInput('protect must be a list of regular expressions');
+  return patterns.map((source) => {
+    try {
+      return { source: String(source), re: new RegExp(String(source)) };
+    } catch {
+      throw badInput(`protect pattern "${String(source)}" is not a valid regular expression`, 'Write a JavaScript regular expression, e.g. ^latest$ or ^release-.');
+    }
+  });
+}
+
+export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
+  if (!policy || typeof policy !== 'object') throw badInput('no prune policy was given', 'Give at least a semver range, e.g. "<2.0.0".');
+  const range = checkRange(policy.range);
+  const keep = checkKeep(policy.keep ?? 0);
+  if (policy.keepPer !== undefined && policy.keepPer !== 'major' && policy.keepPer !== 'minor') {
+    throw badInput(`keepPer must be "major" or "minor" (got "${String(policy.keepPer)}")`);
+  }
+  if (policy.keepPer !== undefined && keep === 0) {
+    throw badInput(`keepPer "${policy.keepPer}" needs keep of 1 or more`, `For example keep 1 per ${policy.keepPer} keeps the newest of each ${policy.keepPer} line.`);
+  }
+  const protect = checkProtect(policy.protect ?? [...DEFAULT_PROTECT]);
+  if (policy.keepTags !== undefined && (!Array.isArray(policy.keepTags) || policy.keepTags.some((t) => typeof t !== 'string'))) {
+    throw badInput('keepTags must be a list of tag names');
+  }
+  let maxCreated: number | undefined;
+  if (policy.olderThan !== undefined) {
+    const ms = parseDuration(policy.olderThan);
+    const now = policy.now ?? new Date();
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw badInput('the "now" given to the prune planner is not a valid date');
+    maxCreated = now.getTime() - ms;
+  }
+  return {
+    range,
+    keep,
+    keepPer: policy.keepPer,
+    includePrerelease: policy.includePrerelease === true,
+    protect,
+    keepTags: new Set(policy.keepTags ?? []),
+    maxCreated,
+    olderThan: policy.olderThan?.trim(),
+  };
+}
+
+/** Throws BAD_INPUT (with a fix) when the policy is malformed; otherwise does nothing. */
+export function validatePolicy(policy: PrunePolicy): void {
+  compilePolicy(policy);
+}
+
+/** True when planning needs each image's created date (an age rule): the reader then fetches it. */
+export function needsCreatedDates(policy: PrunePolicy): boolean {
+  return policy.olderThan !== undefined;
+}

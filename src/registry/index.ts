@@ -1,0 +1,13 @@
+// src/registry: the Docker Registry HTTP API V2 / OCI Distribution protocol. Start with client.ts (one session and
+// the verbs on top: listing.ts, manifests.ts, delete.ts, push.ts), then session.ts (base URL, redirects, and the
+// rule that credentials go only to the registry's own origin), auth.ts (challenges, tokens) and transport.ts
+// (undici, retries, deadlines). References are values (reference.ts); errors are values (errors.ts).
+export { createRegistryClient } from './client';
+export { isHostedRegistry, isLoopbackHost, isSelfHostedDistribution } from './hosts';
+export { badInput, capitalise, describeError, errorSentence, isAuthError, isGone, isRegistryError, RegistryError, stopsBatch, type ErrorCode, type Need } from './errors';
+export { formatReference, isDigest, parseReference, parseRegistry, registryKey, shortDigest, validateDigest, validateRepository, validateTag, type Reference, type RegistryAddress } from './reference';
+export { DOCKER_HUB } from './reference';
+export { isIndex, manifestKind, MANIFEST_ACCEPT, type ManifestKind } from './mediatypes';
+export { formatSize } from './format';
+export { redact } from './redact';
+export type * from './types';

@@ -15,8 +15,9 @@ Usage:
   regx inspect <ref> [--json]
   regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--json]
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
-  regx prune <registry>/<repo> --semver <range> [--keep N] [--keep-per major|minor] [--prerelease]
-             [--protect <regex>]... [--older-than <30d|12h>] [--concurrency N] [--dry-run] [--yes] [--json]
+  regx prune <registry>/<repo> --semver <range> [--versioning semver|docker|loose] [--variant <regex>]
+             [--keep N] [--keep-per major|minor] [--prerelease] [--protect <regex>]... [--older-than <30d|12h>]
+             [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
 
 <registry> is host[:port] or a URL (http://localhost:5000). Plain http is used when the URL says so,
 or for a loopback registry that does not speak https.
@@ -30,6 +31,10 @@ Common options:
   --verbose             log every request line to stderr (credentials never shown)
 Without -u, credentials come from REGX_USERNAME/REGX_PASSWORD, then the docker config
 ($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential helpers), else anonymous.
+
+prune --range is --semver by another name. --versioning decides which tags are versions: semver (1.2.3,
+v1.2.3-rc.1; the default), loose (2, 2.0, 1.2.3.4) or docker (loose, and the text after the first hyphen is a
+variant: 3.11-slim, 3.11.6-alpine3.18; --keep counts per variant and precision; --variant '^slim$' picks variants).
 
 delete and prune ask before deleting; without a terminal they need --yes, and --dry-run changes nothing.
 Before each delete the tags are read again when the last read is older than --max-staleness SECONDS
@@ -59,6 +64,9 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
     run: commands.prune,
     flags: {
       semver: { value: true },
+      range: { value: true },
+      versioning: { value: true },
+      variant: { value: true },
       keep: { value: true },
       'keep-per': { value: true },
       prerelease: {},

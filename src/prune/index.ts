@@ -2,6 +2,6 @@
 // policy.ts (what a policy may say, and the validators every face uses), graph.ts (what multi-arch images that
 // stay reference) and versions.ts (which tags are versions, and their order).
 export { planPrune, plannedDeletions, summarizePlan, type PlanEntry, type PlanFacts, type PlanSummary, type PruneAction, type PrunePlan, type TagState } from './plan';
-export { checkKeep, checkProtect, checkRange, DEFAULT_PROTECT, needsCreatedDates, parseDuration, validatePolicy, type PrunePolicy } from './policy';
+export { checkKeep, checkProtect, checkRange, checkVariant, checkVersioning, DEFAULT_PROTECT, needsCreatedDates, parseDuration, validatePolicy, type PrunePolicy } from './policy';
 export { describeUses, platformName, referencedByStaying, type IndexUse, type ReferencedDigests } from './graph';
-export { compareAlphabetical, sortTags, tagVersion, type TagSort } from './versions';
+export { compareAlphabetical, compareVersions, parseVersion, sortTags, suggestVersioning, tagVersion, VERSIONINGS, type TagSort, type Version, type Versioning } from './versions';

@@ -13,7 +13,7 @@ import { isIndex } from '../registry/mediatypes';
 import type { Platform } from '../registry/types';
 import { describeUses, referencedByStaying, type IndexUse } from './graph';
 import { compilePolicy, type CompiledPolicy, type PrunePolicy } from './policy';
-import { compareVersionsNewestFirst, tagVersion } from './versions';
+import { compareNewestFirst, parseVersion, precisionName, type Version } from './versions';
 
 export interface TagState {
   tag: string;
@@ -63,14 +63,30 @@ export interface PlanSummary {
 
 interface Work {
   state: TagState;
-  version?: semver.SemVer;
+  version?: Version;
   entry: PlanEntry;
 }
 
-function lineOf(v: semver.SemVer, per: 'major' | 'minor' | undefined): string {
-  if (per === 'major') return `${v.major}.x`;
-  if (per === 'minor') return `${v.major}.${v.minor}.x`;
-  return '';
+/** The line a version is kept within: the range (semver, loose), per major or minor; docker adds variant and precision. */
+function lineOf(v: Version, p: CompiledPolicy): string {
+  const per = p.keepPer === 'major' ? `${v.parts[0]}.x` : p.keepPer === 'minor' ? `${v.parts[0]}.${v.parts[1] ?? 0}.x` : '';
+  return p.versioning === 'docker' ? `${precisionName(v)}${v.variant ? `-${v.variant}` : ''}\n${per}` : per;
+}
+
+/** "in range", "in 1.x", "X.Y-slim tags", "X.Y.Z tags in 3.x": the line's words for a reason. */
+function lineWords(line: string, p: CompiledPolicy): string {
+  if (p.versioning !== 'docker') return line ? `in ${line}` : 'in range';
+  const [shape, per] = line.split('\n');
+  return `${shape} tags${per ? ` in ${per}` : ''}`;
+}
+
+/** " (docker versioning)": named in reasons unless it is the default. */
+function schemeWords(p: CompiledPolicy): string {
+  return p.versioning === 'semver' ? '' : ` (${p.versioning} versioning)`;
+}
+
+function inRange(v: Version, p: CompiledPolicy): boolean {
+  return semver.satisfies(v.range, p.range, { includePrerelease: p.versioning === 'semver' && p.includePrerelease });
 }
 
 function keptTagsPhrase(tags: string[]): string {
@@ -82,26 +98,34 @@ function skip(w: Work, reason: string): void {
   w.entry.reason = reason;
 }
 
+/** Why a tag is kept before any comparison with other tags, or undefined when it is in range. */
+function keptAlone(w: Work, p: CompiledPolicy): string | undefined {
+  const guard = p.protect.find((x) => x.re.test(w.state.tag));
+  if (guard) return `keep: protected by ${guard.source}`;
+  if (p.keepTags.has(w.state.tag)) return 'keep: kept by choice';
+  if (!w.version) return p.versioning === 'semver' ? 'keep: not semver' : `keep: not a version${schemeWords(p)}`;
+  if (w.version.prerelease && !p.includePrerelease) return 'keep: prerelease (not included)';
+  if (p.variant && !p.variant.re.test(w.version.variant)) return `keep: variant ${w.version.variant || '(none)'} not selected by ${p.variant.source}`;
+  if (!inRange(w.version, p)) return `keep: outside ${p.range}${schemeWords(p)}`;
+  return undefined;
+}
+
 /** 1–3: each tag on its own: protected, kept by name, not a version, outside the range, newest N, age, digest. */
 function decideAlone(works: Work[], p: CompiledPolicy): void {
-  const inRange: Work[] = [];
+  const candidates: Work[] = [];
   for (const w of works) {
-    const guard = p.protect.find((x) => x.re.test(w.state.tag));
-    if (guard) w.entry.reason = `keep: protected by ${guard.source}`;
-    else if (p.keepTags.has(w.state.tag)) w.entry.reason = 'keep: kept by choice';
-    else if (!w.version) w.entry.reason = 'keep: not semver';
-    else if (w.version.prerelease.length > 0 && !p.includePrerelease) w.entry.reason = 'keep: prerelease (not included)';
-    else if (!semver.satisfies(w.version, p.range, { includePrerelease: p.includePrerelease })) w.entry.reason = `keep: outside ${p.range}`;
-    else inRange.push(w);
+    const kept = keptAlone(w, p);
+    if (kept) w.entry.reason = kept;
+    else candidates.push(w);
   }
-  inRange.sort((a, b) => compareVersionsNewestFirst({ tag: a.state.tag, version: a.version! }, { tag: b.state.tag, version: b.version! }));
+  candidates.sort((a, b) => compareNewestFirst({ tag: a.state.tag, version: a.version! }, { tag: b.state.tag, version: b.version! }));
   const seen = new Map<string, number>();
-  for (const w of inRange) {
-    const line = lineOf(w.version!, p.keepPer);
+  for (const w of candidates) {
+    const line = lineOf(w.version!, p);
     const n = seen.get(line) ?? 0;
     if (n < p.keep) {
       seen.set(line, n + 1);
-      w.entry.reason = p.keepPer ? `keep: one of the ${p.keep} newest in ${line}` : `keep: one of the ${p.keep} newest in range`;
+      w.entry.reason = `keep: one of the ${p.keep} newest ${lineWords(line, p)}${schemeWords(p)}`;
       continue;
     }
     if (p.maxCreated !== undefined) {
@@ -120,7 +144,7 @@ function decideAlone(works: Work[], p: CompiledPolicy): void {
       continue;
     }
     w.entry.action = 'delete';
-    w.entry.reason = `delete: ${w.state.tag} matches ${p.range}${p.maxCreated !== undefined ? `, older than ${p.olderThan}` : ''}`;
+    w.entry.reason = `delete: ${w.state.tag} matches ${p.range}${p.maxCreated !== undefined ? `, older than ${p.olderThan}` : ''}${schemeWords(p)}`;
   }
 }
 
@@ -171,7 +195,7 @@ export function planPrune(tags: TagState[], policy: PrunePolicy, facts: PlanFact
   const p = compilePolicy(policy);
   const works: Work[] = tags.map((state) => ({
     state,
-    version: tagVersion(state.tag),
+    version: parseVersion(state.tag, p.versioning),
     entry: { tag: state.tag, digest: state.digest, mediaType: state.mediaType, action: 'keep', reason: '' },
   }));
   decideAlone(works, p);
@@ -186,20 +210,27 @@ export function planPrune(tags: TagState[], policy: PrunePolicy, facts: PlanFact
     tagsPerDigest.set(e.digest, (tagsPerDigest.get(e.digest) ?? 0) + 1);
     if (isIndex(e.mediaType)) indexDigests.add(e.digest);
   }
-  return { entries, deleteDigests: [...tagsPerDigest.keys()], notes: planNotes(works, tagsPerDigest, indexDigests) };
+  return { entries, deleteDigests: [...tagsPerDigest.keys()], notes: planNotes(works, tagsPerDigest, indexDigests, p) };
 }
 
 function sortEntries(works: Work[]): Work[] {
   return [...works].sort((a, b) => {
-    if (a.version && b.version) return compareVersionsNewestFirst({ tag: a.state.tag, version: a.version }, { tag: b.state.tag, version: b.version });
+    if (a.version && b.version) return compareNewestFirst({ tag: a.state.tag, version: a.version }, { tag: b.state.tag, version: b.version });
     if (a.version) return -1;
     if (b.version) return 1;
     return a.state.tag < b.state.tag ? -1 : a.state.tag > b.state.tag ? 1 : 0;
   });
 }
 
-function planNotes(works: Work[], tagsPerDigest: Map<string, number>, indexDigests: Set<string>): string[] {
+function planNotes(works: Work[], tagsPerDigest: Map<string, number>, indexDigests: Set<string>, p: CompiledPolicy): string[] {
   const notes: string[] = [];
+  const shapes = new Set(works.filter((w) => w.version).map((w) => precisionName(w.version!)));
+  if (p.versioning === 'docker' && shapes.size > 1) {
+    notes.push(
+      `Tags of different precision are separate lines (${[...shapes].sort().join(', ')}): a floating tag such as 3.11 usually moves to the newest 3.11.x, ` +
+        'and is kept or deleted as its own line, never counted with the releases.',
+    );
+  }
   if (indexDigests.size > 0) {
     notes.push(
       `${indexDigests.size} of the images to delete ${indexDigests.size === 1 ? 'is a multi-arch index' : 'are multi-arch indexes'}: ` +

@@ -2,10 +2,15 @@
 // checks input with the same rules and words (the extension's wizard validates as you type with them).
 import * as semver from 'semver';
 import { badInput } from '../registry/errors';
+import { VERSIONINGS, type Versioning } from './versions';
 
 export interface PrunePolicy {
   /** A semver range (`<2.0.0`, `1.x`, `*`). Only tags in it are candidates for deletion. */
   range: string;
+  /** Which tags are versions and how they compare: `semver` (default), `docker` or `loose` (see versions.ts). */
+  versioning?: Versioning;
+  /** docker versioning: a regex of the variants to prune (`^$` for tags without one, `^alpine`); others are kept. */
+  variant?: string;
   /** Keep the N newest candidates (by semver), or N per line with `keepPer`. Default 0. */
   keep?: number;
   keepPer?: 'major' | 'minor';
@@ -26,6 +31,8 @@ export const DEFAULT_PROTECT: readonly string[] = ['^latest$'];
 
 export interface CompiledPolicy {
   range: string;
+  versioning: Versioning;
+  variant?: { source: string; re: RegExp };
   keep: number;
   keepPer?: 'major' | 'minor';
   includePrerelease: boolean;
@@ -57,6 +64,22 @@ export function checkRange(range: unknown): string {
   return trimmed;
 }
 
+/** A versioning scheme's name. */
+export function checkVersioning(versioning: unknown): Versioning {
+  if (VERSIONINGS.includes(versioning as Versioning)) return versioning as Versioning;
+  throw badInput(`"${String(versioning)}" is not a versioning`, 'Use semver (1.2.3), docker (3.11, 3.11.6-slim: the text after the hyphen is a variant) or loose (2.0, 1.2.3.4).');
+}
+
+/** A regular expression of variants (docker versioning only). */
+export function checkVariant(variant: unknown, versioning: Versioning): { source: string; re: RegExp } {
+  if (versioning !== 'docker') throw badInput('a variant filter needs docker versioning', 'Add --versioning docker (or choose docker versioning), or leave the variant out.');
+  try {
+    return { source: String(variant), re: new RegExp(String(variant)) };
+  } catch {
+    throw badInput(`variant pattern "${String(variant)}" is not a valid regular expression`, 'Write a JavaScript regular expression, e.g. ^$ (no variant), ^slim$ or ^alpine.');
+  }
+}
+
 /** A keep count: a whole number of 0 or more. Accepts the text a person typed. */
 export function checkKeep(keep: unknown): number {
   const n = typeof keep === 'string' && /^\s*\d+\s*$/.test(keep) ? Number(keep) : keep;
@@ -81,6 +104,8 @@ export function checkProtect(patterns: unknown): { source: string; re: RegExp }[
 export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
   if (!policy || typeof policy !== 'object') throw badInput('no prune policy was given', 'Give at least a semver range, e.g. "<2.0.0".');
   const range = checkRange(policy.range);
+  const versioning = checkVersioning(policy.versioning ?? 'semver');
+  const variant = policy.variant === undefined ? undefined : checkVariant(policy.variant, versioning);
   const keep = checkKeep(policy.keep ?? 0);
   if (policy.keepPer !== undefined && policy.keepPer !== 'major' && policy.keepPer !== 'minor') {
     throw badInput(`keepPer must be "major" or "minor" (got "${String(policy.keepPer)}")`);
@@ -101,6 +126,8 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
   }
   return {
     range,
+    versioning,
+    variant,
     keep,
     keepPer: policy.keepPer,
     includePrerelease: policy.includePrerelease === true,

@@ -558,3 +558,22 @@ function saveTemplate(key: string, dataDir: string, dataset: StandardDataset): v
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// ---------------------------------------------------------------- a python-like repository (issue: version tags)
+
+/**
+ * The tags a python-like repository carries: releases of two precisions (floating `3.11` and `3.11.6`), variants
+ * (`-slim`, `-alpine`, `-alpine3.18`), a four-part and a date-like version, and tags that are no version at all.
+ */
+export const PYTHON_LIKE_TAGS = ['3.9', '3.9.18', '3.10', '3.10.13', '3.11', '3.11.6', '3.11-slim', '3.11.6-slim', '3.11-alpine', '3.11.6-alpine3.18', '1.2.3.4', '20.04', 'latest', 'slim'];
+
+/** Pushes PYTHON_LIKE_TAGS, each tag its own image, except `latest` (= 3.11.6) and `slim` (= 3.11.6-slim). Returns tag → digest. */
+export async function pushPythonLike(target: SeedTarget, repo: string): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const tag of PYTHON_LIKE_TAGS.filter((t) => t !== 'latest' && t !== 'slim')) {
+    digests[tag] = (await pushImage(target, repo, [tag, ...(tag === '3.11.6' ? ['latest'] : tag === '3.11.6-slim' ? ['slim'] : [])], { salt: `${repo}:${tag}` })).digest;
+  }
+  digests.latest = digests['3.11.6'];
+  digests.slim = digests['3.11.6-slim'];
+  return digests;
+}

@@ -7,8 +7,9 @@ import { deletionExitCode, deletionJson, reportDeletion } from '../report';
 import { isSelfHostedDistribution } from '../../engine';
 
 export function policyFromArgs(args: ParsedArgs): PrunePolicy {
-  const range = flag(args, 'semver');
-  if (!range) throw badInput('prune needs --semver <range>', 'Example: regx prune localhost:5000/app --semver "<2.0.0" --keep 3');
+  if (has(args, 'semver') && has(args, 'range')) throw badInput('--range and --semver are the same option: give the range once');
+  const range = flag(args, 'range') ?? flag(args, 'semver');
+  if (!range) throw badInput('prune needs --semver <range> (or --range <range>)', 'Example: regx prune localhost:5000/app --semver "<2.0.0" --keep 3');
   const keepPer = flag(args, 'keep-per');
   if (keepPer !== undefined && keepPer !== 'major' && keepPer !== 'minor') throw badInput(`--keep-per must be major or minor (got "${keepPer}")`);
   const policy: PrunePolicy = {
@@ -18,6 +19,8 @@ export function policyFromArgs(args: ParsedArgs): PrunePolicy {
     includePrerelease: has(args, 'prerelease'),
     protect: args.flags.get('protect'),
     olderThan: flag(args, 'older-than'),
+    versioning: flag(args, 'versioning') as PrunePolicy['versioning'],
+    variant: flag(args, 'variant'),
   };
   validatePolicy(policy);
   return policy;

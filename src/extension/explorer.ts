@@ -24,6 +24,7 @@ export function currentSettings(): ExplorerSettings {
     pageSize: c.get('pageSize'),
     concurrency: c.get('concurrency'),
     tagSort: c.get('tagSort'),
+    versioning: c.get('versioning'),
     protect: c.get('prune.protect'),
   });
 }

@@ -96,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
       if (!e.affectsConfiguration(SECTION)) return;
       const s = currentSettings();
       for (const p of s.problems) log.warn(p);
-      if (e.affectsConfiguration(`${SECTION}.tagSort`) || e.affectsConfiguration(`${SECTION}.pageSize`) || e.affectsConfiguration(`${SECTION}.concurrency`)) {
+      if (e.affectsConfiguration(`${SECTION}.tagSort`) || e.affectsConfiguration(`${SECTION}.versioning`) || e.affectsConfiguration(`${SECTION}.pageSize`) || e.affectsConfiguration(`${SECTION}.concurrency`)) {
         tree.refresh();
       } else {
         tree.reconcile();

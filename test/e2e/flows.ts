@@ -440,6 +440,8 @@ const prune: Flow = {
     await pickOption(page, info.host); // several registries are configured by now
     await waitForQuickInputTitle(page, 'Prune Tags by Semver');
     await pickOption(page, 'app');
+    await quickInput(page).locator('.quick-input-list .label-name', { hasText: 'loose' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await pickOption(page, 'semver'); // the versioning step: these tags are strict semver
     await answerStep(page, 'Prune Tags by Semver', range);
     await waitForQuickInputTitle(page, 'Prune Tags by Semver');
     await quickInput(page).locator('.quick-input-message', { hasText: 'Keep the N newest' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });

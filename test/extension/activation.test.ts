@@ -58,6 +58,7 @@ describe('Registry Explorer: activation and contributions', () => {
     assert.equal(c.inspect('pageSize')?.defaultValue, 100);
     assert.equal(c.inspect('concurrency')?.defaultValue, 8);
     assert.equal(c.inspect('tagSort')?.defaultValue, 'semver');
+    assert.equal(c.inspect('versioning')?.defaultValue, 'semver');
     assert.deepEqual(c.inspect('prune.protect')?.defaultValue, ['^latest$']);
     assert.deepEqual(c.inspect('registries')?.defaultValue, []);
   });

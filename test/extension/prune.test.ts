@@ -48,6 +48,7 @@ describe('Registry Explorer: Prune Tags by Semver…', function () {
     const repo = await repositoryNode(t.tree, host, REPO);
     let rangePrompt: PromptRequest | undefined;
     answerWith(t.hooks, {
+      'prune.versioning': 'semver',
       'prune.range': (r: PromptRequest) => {
         rangePrompt = r;
         return undefined; // Escape
@@ -65,6 +66,7 @@ describe('Registry Explorer: Prune Tags by Semver…', function () {
   it('Cancel at the confirm deletes nothing', async () => {
     const repo = await repositoryNode(t.tree, host, REPO);
     const state = answerWith(t.hooks, {
+      'prune.versioning': 'semver',
       'prune.range': '<2.0.0',
       'prune.keep': '0',
       'prune.options': [],
@@ -81,6 +83,7 @@ describe('Registry Explorer: Prune Tags by Semver…', function () {
     const repo = await repositoryNode(t.tree, host, REPO);
     let preview: readonly Item[] = [];
     const state = answerWith(t.hooks, {
+      'prune.versioning': 'semver',
       'prune.range': '<2.0.0',
       'prune.keep': '0',
       'prune.options': [],
@@ -122,6 +125,7 @@ describe('Registry Explorer: Prune Tags by Semver…', function () {
   it('keeps the N newest, includes prereleases when asked, and deletes what is left in range', async () => {
     const repo = await repositoryNode(t.tree, host, REPO);
     const state = answerWith(t.hooks, {
+      'prune.versioning': 'semver',
       'prune.range': '<2.0.0',
       'prune.keep': '1',
       'prune.keepPer': 'In the whole range',

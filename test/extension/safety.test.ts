@@ -111,7 +111,8 @@ describe('Registry Explorer: safety', function () {
       const repo = await repositoryNode(t.tree, host, REPO);
       let preview: readonly vscode.QuickPickItem[] = [];
       answerWith(t.hooks, {
-        'prune.range': '*',
+        'prune.versioning': 'semver',
+      'prune.range': '*',
         'prune.keep': '0',
         'prune.options': ['Include prereleases'],
         'prune.preview': (r: PromptRequest) => {
@@ -183,7 +184,8 @@ describe('Registry Explorer: safety', function () {
       t.tree.refresh();
       const repo = await repositoryNode(t.tree, proxy.host, REPO);
       answerWith(t.hooks, {
-        'prune.range': '*',
+        'prune.versioning': 'semver',
+      'prune.range': '*',
         'prune.keep': '0',
         'prune.options': [],
         'prune.preview': (r: PromptRequest) => r.items!.filter((i) => i.picked),

@@ -3,14 +3,10 @@
 // The policy and its safety (a digest goes only if every tag on it goes) are the engine's: src/prune.
 import * as vscode from 'vscode';
 import {
-  checkKeep,
-  checkProtect,
-  checkRange,
   errorSentence,
   executePrune,
   isRegistryError,
   keepingTags,
-  parseDuration,
   previewPrune,
   summarizePlan,
   type DeletionResult,
@@ -22,9 +18,10 @@ import {
 import { currentSettings, type Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode } from '../model/nodes';
 import type { RegistryEntry } from '../model/settings';
-import { confirm, input, notify, pick, pickMany, validatorFrom } from '../ui';
+import { confirm, notify, pickMany } from '../ui';
 import { gcHint, openGcDocs, reportLostTags } from './feedback';
 import { chooseRegistry } from './registries';
+import { askPolicy, chooseRepository } from './prune-wizard';
 
 const t = vscode.l10n.t;
 
@@ -36,89 +33,6 @@ export interface PruneOutcome {
   result?: DeletionResult;
 }
 
-
-async function chooseRepository(explorer: Explorer, entry: RegistryEntry, node?: ExplorerNode): Promise<string | undefined> {
-  if (node?.kind === 'repository' || node?.kind === 'tag') return node.repository;
-  let names: string[] = [...(entry.repositories ?? [])];
-  try {
-    const client = await explorer.tree.client(entry.key);
-    names = [...new Set([...names, ...(await client.listRepositories())])].sort();
-  } catch (e) {
-    if (!isRegistryError(e, 'CATALOG_UNAVAILABLE')) explorer.log.warn(`could not list the repositories of ${entry.key}: ${errorSentence(e)}`);
-  }
-  const other = t('Other repository…');
-  const items = [...names.map((n) => ({ label: n })), { label: other, description: t('type its name') }];
-  const chosen = await pick('prune.repository', items, { title: t('Prune Tags by Semver'), placeHolder: t('Repository on {0}', entry.key) });
-  if (!chosen) return undefined;
-  if (chosen.label !== other) return chosen.label;
-  return (await input('prune.repositoryName', { title: t('Prune Tags by Semver'), prompt: t('Repository name, e.g. team/app'), validate: (v) => (v.trim() ? undefined : t('Enter a repository name.')) }))?.trim();
-}
-
-/** The questions, in order. Returns the policy or undefined when the user backed out. */
-async function askPolicy(defaultProtect: string[]): Promise<PrunePolicy | undefined> {
-  const title = t('Prune Tags by Semver');
-  const range = await input('prune.range', {
-    title,
-    prompt: t('Delete tags in this semver range'),
-    placeHolder: '<2.0.0, 1.x, >=1.0.0 <1.5.0, *',
-    validate: validatorFrom(checkRange),
-  });
-  if (range === undefined) return undefined;
-  const keepText = await input('prune.keep', {
-    title,
-    prompt: t('Keep the N newest versions in the range'),
-    value: '0',
-    validate: validatorFrom(checkKeep),
-  });
-  if (keepText === undefined) return undefined;
-  const policy: PrunePolicy = { range: checkRange(range), keep: checkKeep(keepText), protect: defaultProtect };
-  if (policy.keep! > 0) {
-    const per = await pick(
-      'prune.keepPer',
-      [
-        { label: t('In the whole range'), per: undefined },
-        { label: t('Per major version'), description: '1.x, 2.x, …', per: 'major' as const },
-        { label: t('Per minor version'), description: '1.2.x, 1.3.x, …', per: 'minor' as const },
-      ],
-      { title, placeHolder: t('Keep the {0} newest…', policy.keep!) },
-    );
-    if (!per) return undefined;
-    policy.keepPer = per.per;
-  }
-  const options = await pickMany(
-    'prune.options',
-    [
-      { label: t('Include prereleases'), description: t('1.2.0-rc.1 and the like are kept otherwise'), option: 'prerelease' },
-      { label: t('Only tags older than…'), description: t('reads each image’s created date'), option: 'older' },
-      { label: t('Change protected tags…'), description: t('now: {0}', defaultProtect.join(', ') || t('none')), option: 'protect' },
-    ],
-    { title, placeHolder: t('Options (none needed: press Enter)') },
-  );
-  if (!options) return undefined;
-  const chosen = new Set(options.map((o) => o.option));
-  policy.includePrerelease = chosen.has('prerelease');
-  if (chosen.has('older')) {
-    const older = await input('prune.olderThan', {
-      title,
-      prompt: t('Only delete tags created longer ago than (e.g. 30d, 12h, 2w)'),
-      value: '30d',
-      validate: validatorFrom(parseDuration),
-    });
-    if (older === undefined) return undefined;
-    policy.olderThan = older.trim();
-  }
-  if (chosen.has('protect')) {
-    const text = await input('prune.protect', {
-      title,
-      prompt: t('Regular expressions of tags never to delete, separated by spaces'),
-      value: defaultProtect.join(' '),
-      validate: validatorFrom((v) => checkProtect(v.split(/\s+/).filter(Boolean))),
-    });
-    if (text === undefined) return undefined;
-    policy.protect = text.split(/\s+/).filter(Boolean);
-  }
-  return policy;
-}
 
 interface PreviewItem extends vscode.QuickPickItem {
   entry?: PlanEntry;
@@ -198,7 +112,7 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
   if (!entry) return undefined;
   const repository = await chooseRepository(explorer, entry, node);
   if (!repository) return undefined;
-  const policy = await askPolicy(settings.protect);
+  const policy = await askPolicy(explorer, entry, repository, settings);
   if (!policy) return undefined;
   const where = `${entry.key}/${repository}`;
 

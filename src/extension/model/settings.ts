@@ -1,6 +1,6 @@
 // The `registryExplorer.*` settings as plain data, validated, with the edits the commands make to them.
 // No `vscode` import: the vscode layer reads the raw values and writes back what these functions return.
-import { DEFAULT_PROTECT, parseRegistry, registryKey, type TagSort } from '../../engine';
+import { DEFAULT_PROTECT, parseRegistry, registryKey, VERSIONINGS, type TagSort, type Versioning } from '../../engine';
 
 /** One entry of `registryExplorer.registries`, exactly as stored in settings (never a secret). */
 export interface RegistrySetting {
@@ -23,6 +23,7 @@ export interface ExplorerSettings {
   pageSize: number;
   concurrency: number;
   tagSort: TagSort;
+  versioning: Versioning;
   protect: string[];
 }
 
@@ -37,6 +38,7 @@ export function readSettings(raw: {
   pageSize?: unknown;
   concurrency?: unknown;
   tagSort?: unknown;
+  versioning?: unknown;
   protect?: unknown;
 }): ExplorerSettings {
   const registries: RegistryEntry[] = [];
@@ -75,6 +77,7 @@ export function readSettings(raw: {
     pageSize: positiveInt(raw.pageSize, 100, 10000),
     concurrency: positiveInt(raw.concurrency, 8, 64),
     tagSort: raw.tagSort === 'alphabetical' ? 'alphabetical' : 'semver',
+    versioning: VERSIONINGS.includes(raw.versioning as Versioning) ? (raw.versioning as Versioning) : 'semver',
     protect: Array.isArray(raw.protect) ? raw.protect.filter((p): p is string => typeof p === 'string') : [...DEFAULT_PROTECT],
   };
 }

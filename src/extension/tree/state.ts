@@ -215,7 +215,7 @@ export class TreeState {
         const client = await this.client(s.entry.key);
         const listing = await client.browseTags(repository);
         const settings = this.deps.settings();
-        r.sorted = sortTags(listing.items, settings.tagSort);
+        r.sorted = sortTags(listing.items, settings.tagSort, settings.versioning);
         r.shown = Math.min(r.sorted.length, settings.pageSize);
         r.incomplete = listing.incomplete;
         r.error = undefined;

@@ -1,7 +1,7 @@
 // What every regx command shares: its arguments and IO, the login, the client, the references it names, asking
 // before a destructive step, and how regx words what the user must supply.
 import { chainCredentialSources, dockerConfigCredentialSource } from '../credentials';
-import { badInput, createRegistryClient, formatReference, parseReference, parseRegistry, type Credential, type CredentialSource, type Logger, type Need, type Reference, type RegistryClient } from '../registry';
+import { badInput, checkProviderChoice, createRegistryClient, formatReference, parseReference, parseRegistry, type Credential, type CredentialSource, type Logger, type Need, type Reference, type RegistryClient } from '../registry';
 import { flag, has, intFlag, type ParsedArgs } from './args';
 import type { CliIO } from './output';
 
@@ -48,6 +48,7 @@ export async function connect(ctx: Context, ref: { host: string; scheme?: string
     caFile: flag(ctx.args, 'ca-file'),
     concurrency: concurrency(ctx),
     logger: logger(ctx),
+    provider: checkProviderChoice(flag(ctx.args, 'provider') ?? 'auto'),
   });
 }
 

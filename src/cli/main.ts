@@ -13,9 +13,10 @@ Usage:
   regx tags <registry>/<repo> [--digests] [--json]
   regx digest <registry>/<repo>:<tag>
   regx inspect <ref> [--json]
+  regx manifests <registry>/<repo> [--untagged] [--json]
   regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--json]
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
-  regx prune <registry>/<repo> --semver <range> [--versioning semver|docker|loose] [--variant <regex>]
+  regx prune <registry>/<repo> --semver <range> [--untagged] [--versioning semver|docker|loose] [--variant <regex>]
              [--keep N] [--keep-per major|minor] [--prerelease] [--protect <regex>]... [--older-than <30d|12h>]
              [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
 
@@ -29,9 +30,12 @@ Common options:
   --ca-file FILE        trust this extra CA certificate (PEM)
   --concurrency N       requests in flight at once (default 8)
   --verbose             log every request line to stderr (credentials never shown)
+  --provider P          auto (default), distribution, acr or harbor: the hosted API beside V2
 Without -u, credentials come from REGX_USERNAME/REGX_PASSWORD, then the docker config
 ($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential helpers), else anonymous.
 
+manifests lists every manifest, untagged ones included, where the provider can (ACR, Harbor); --untagged only
+those nothing tagged needs. prune --untagged deletes those (with or without --semver).
 prune --range is --semver by another name. --versioning decides which tags are versions: semver (1.2.3,
 v1.2.3-rc.1; the default), loose (2, 2.0, 1.2.3.4) or docker (loose, and the text after the first hyphen is a
 variant: 3.11-slim, 3.11.6-alpine3.18; --keep counts per variant and precision; --variant '^slim$' picks variants).
@@ -50,6 +54,7 @@ const COMMON: Record<string, FlagSpec> = {
   'ca-file': { value: true },
   concurrency: { value: true },
   verbose: {},
+  provider: { value: true },
   help: { short: 'h' },
 };
 
@@ -58,6 +63,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
   tags: { run: commands.tags, flags: { json: {}, digests: {} } },
   digest: { run: commands.digest, flags: {} },
   inspect: { run: commands.inspect, flags: { json: {} } },
+  manifests: { run: commands.manifests, flags: { json: {}, untagged: {} } },
   delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, 'max-staleness': { value: true } } },
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
   prune: {
@@ -76,6 +82,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
       yes: { short: 'y' },
       json: {},
       'max-staleness': { value: true },
+      untagged: {},
     },
   },
 };
@@ -107,7 +114,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const how = howToSupply(isRegistryError(e) ? e.need : undefined);
     const second = [fix, how].filter(Boolean).join(' ');
     io.stderr(`regx: ${message}\n${second ? `${second}\n` : ''}`);
-    if (isRegistryError(e, 'BAD_INPUT')) return EXIT_USAGE;
+    if (isRegistryError(e, 'BAD_INPUT') || isRegistryError(e, 'NOT_SUPPORTED')) return EXIT_USAGE;
     return EXIT_FAILED;
   }
 }

@@ -6,7 +6,9 @@
 //  - nothing goes while any tag's digest is unknown (that tag might point at the image);
 //  - a digest that an index that stays references goes only if the user confirmed breaking exactly those indexes,
 //    and one that an index of the same run references goes only after that index is deleted;
-//  - a tag that was there before a stretch of deletes, was not confirmed, and is gone after it, is reported lost.
+//  - a tag that was there before a stretch of deletes, was not confirmed, and is gone after it, is reported lost;
+//  - a locked (ACR) or immutable (Harbor) image is never sent a DELETE: it is skipped with the service's fix;
+//  - a referrer (signature, SBOM) never goes while the image it refers to is tagged.
 import { describeUses, referencedByStaying } from '../prune/graph';
 import { isIndex } from '../registry/mediatypes';
 import type { RepositorySnapshot } from './snapshot';
@@ -21,6 +23,8 @@ export interface ConfirmedDeletion {
   breaks?: string[];
   /** True when the digest was checked against the manifest's bytes (a 404 on DELETE then means it is gone). */
   verified?: boolean;
+  /** For a referrer (a signature, an SBOM): the image it refers to. It never goes while that image is tagged. */
+  subject?: string;
 }
 
 export interface Verdict {
@@ -52,6 +56,15 @@ function tagsChanged(item: ConfirmedDeletion, snapshot: RepositorySnapshot, now:
   return `changed since ${since}: ${parts.join('; ')}`;
 }
 
+/** A lock on the image, or a tagged image it refers to: why it must stay although its tags are as shown. */
+function heldBack(item: ConfirmedDeletion, snapshot: RepositorySnapshot, byDigest: Map<string, string[]>): string | undefined {
+  const lock = snapshot.locks?.get(item.digest);
+  if (lock) return `${lock.reason}: it was not deleted. To delete it, first: ${lock.fix}`;
+  const subjectTags = item.subject ? byDigest.get(item.subject) : undefined;
+  if (subjectTags?.length) return `refers to ${snapshot.repository}:${subjectTags[0]} (a signature or SBOM of an image that stays)`;
+  return undefined;
+}
+
 /**
  * Which confirmed deletions may go against `snapshot`. `since` names what the user confirmed from, for the
  * reasons ("the plan", "it was shown"). Pure.
@@ -63,7 +76,7 @@ export function checkDeletions(items: readonly ConfirmedDeletion[], snapshot: Re
     return items.map((item) => ({ item, skip }));
   }
   const byDigest = tagsByDigest(snapshot);
-  const verdicts: Verdict[] = items.map((item) => ({ item, skip: tagsChanged(item, snapshot, byDigest.get(item.digest) ?? [], since) }));
+  const verdicts: Verdict[] = items.map((item) => ({ item, skip: tagsChanged(item, snapshot, byDigest.get(item.digest) ?? [], since) ?? heldBack(item, snapshot, byDigest) }));
   checkPlatformsOfIndexes(verdicts, snapshot, byDigest);
   return verdicts;
 }

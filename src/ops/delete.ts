@@ -5,6 +5,7 @@
 import { referencedByStaying, type IndexUse } from '../prune';
 import { badInput, RegistryError } from '../registry/errors';
 import { isIndex } from '../registry/mediatypes';
+import type { Lock } from '../registry/providers';
 import type { RegistryClient } from '../registry/types';
 import { digestCache } from './cache';
 import { executeDeletions, type DeletionResult, type ExecuteOptions } from './executor';
@@ -20,6 +21,8 @@ export interface ImageToDelete {
   breaks: IndexUse[];
   /** The digest was checked against the manifest's bytes. */
   verified: boolean;
+  /** Why it may not be deleted (ACR lock, Harbor immutable tag): the executor will not send it a DELETE. */
+  locked?: Lock;
 }
 
 export interface DeletionReview {
@@ -83,7 +86,14 @@ export async function reviewDeletion(client: RegistryClient, repository: string,
       fix: 'Nothing was deleted: the image to delete might be one of them. Try again.',
     });
   }
-  const images = [...targets.values()].map((t) => ({ digest: t.digest, mediaType: t.mediaType, tags: byDigest.get(t.digest) ?? [], breaks: uses.get(t.digest) ?? [], verified: t.verified }));
+  const images = [...targets.values()].map((t) => ({
+    digest: t.digest,
+    mediaType: t.mediaType,
+    tags: byDigest.get(t.digest) ?? [],
+    breaks: uses.get(t.digest) ?? [],
+    verified: t.verified,
+    ...(snapshot.locks?.get(t.digest) ? { locked: snapshot.locks.get(t.digest) } : {}),
+  }));
   return { repository, images, snapshot };
 }
 

@@ -4,7 +4,8 @@
 // checks.ts. Start with executor.ts. No vscode import: the faces only ask the user and render the results.
 export { executeDeletions, MAX_STALENESS_MS, type ConfirmedDeletion, type DeletionProgress, type DeletionResult, type ExecuteOptions, type LostTag } from './executor';
 export { deleteReviewed, reviewDeletion, type DeleteOptions, type DeletionReview, type ImageToDelete } from './delete';
-export { executePrune, keepingTags, previewPrune, type PrunePreview } from './prune';
+export { executePrune, keepingTags, previewPrune, pruneDeletions, type PreviewOptions, type PrunePreview } from './prune';
+export { readManifests, untaggedGarbage, type ManifestListing, type ManifestRow } from './manifests';
 export { readTags, tagStates, type ReadTagsOptions } from './tags';
 export { reviewUntag, untagReviewed, type UntagResult, type UntagReview } from './untag';
 export { readSnapshot, snapshotAge, tagsByDigest, type RepositorySnapshot, type SnapshotOptions } from './snapshot';

@@ -2,12 +2,14 @@
 // (when an age rule asks for them) each image's created date, stamped with when the read began. Every decision to
 // delete is taken against a snapshot, and only a complete one: the tag list must be complete (listTags refuses
 // otherwise), and a tag whose digest could not be read makes every deletion wait (see checks.ts).
-import { mapLimit } from '../registry/concurrency';
+// Where the registry's provider lists tags with their digests (ACR, Harbor), the snapshot is read from that list in
+// a few requests, with push times, sizes and locks (provider-read.ts); otherwise from V2: the tag list and a HEAD
+// per tag.
 import { isGone } from '../registry/errors';
-import { isIndex } from '../registry/mediatypes';
+import type { Lock, ManifestDetail, ProviderName, TagDetail } from '../registry/providers';
 import type { DigestInfo, Platform, RegistryClient } from '../registry/types';
-import { MAX_INDEX_DEPTH } from '../prune/graph';
-import { digestCache } from './cache';
+import { readCreated, readIndexes } from './manifest-reads';
+import { readThroughProvider } from './provider-read';
 
 export interface RepositorySnapshot {
   readonly repository: string;
@@ -25,6 +27,14 @@ export interface RepositorySnapshot {
   readonly children: ReadonlyMap<string, readonly Platform[]>;
   /** digest → created date of the image, when the read was asked for dates. */
   readonly created?: ReadonlyMap<string, Date | undefined>;
+  /** The provider the snapshot was read through. */
+  readonly provider?: ProviderName;
+  /** tag → what the provider knows of it (push time, size, lock), when it was read through one. */
+  readonly details?: ReadonlyMap<string, TagDetail>;
+  /** Every manifest, untagged ones included, when the provider lists them. */
+  readonly manifests?: readonly ManifestDetail[];
+  /** digest → why it may not be deleted (a lock or an immutable tag on it). */
+  readonly locks?: ReadonlyMap<string, Lock>;
 }
 
 export interface SnapshotOptions {
@@ -40,6 +50,12 @@ export interface SnapshotOptions {
 
 
 export async function readSnapshot(client: RegistryClient, repository: string, options: SnapshotOptions = {}): Promise<RepositorySnapshot> {
+  const provider = await client.provider(options.signal);
+  if (provider.listTagDetails) return readThroughProvider(client, provider, repository, options);
+  return readThroughV2(client, repository, options);
+}
+
+async function readThroughV2(client: RegistryClient, repository: string, options: SnapshotOptions): Promise<RepositorySnapshot> {
   const readAt = Date.now();
   const { signal } = options;
   const names = await client.listTags(repository, { signal });
@@ -62,52 +78,6 @@ export async function readSnapshot(client: RegistryClient, repository: string, o
   const children = options.withIndexes === false ? new Map<string, Platform[]>() : await readIndexes(client, repository, [...tags.values()], options);
   const created = options.withCreated ? await readCreated(client, repository, [...tags.values()], options) : undefined;
   return { repository, readAt, completedAt: Date.now(), order, tags, unresolved, children, created };
-}
-
-/** The manifests each index names, following nested indexes. An index that cannot be read stays unknown. */
-async function readIndexes(client: RegistryClient, repository: string, infos: DigestInfo[], options: SnapshotOptions): Promise<Map<string, Platform[]>> {
-  const cache = digestCache(client);
-  const children = new Map<string, Platform[]>();
-  let todo = [...new Set(infos.filter((i) => isIndex(i.mediaType)).map((i) => i.digest))];
-  for (let depth = 0; todo.length > 0 && depth <= MAX_INDEX_DEPTH; depth++) {
-    const next: string[] = [];
-    await mapLimit(
-      todo,
-      options.concurrency ?? 8,
-      async (digest) => {
-        try {
-          const m = await cache.manifest(repository, digest, options.signal);
-          children.set(digest, m.platforms ?? []);
-          for (const p of m.platforms ?? []) if (isIndex(p.mediaType) && !children.has(p.digest)) next.push(p.digest);
-        } catch (e) {
-          if (options.signal?.aborted) throw e;
-        }
-      },
-      options.signal,
-    );
-    todo = [...new Set(next)];
-  }
-  return children;
-}
-
-/** One config read per distinct image. An index has no single created date: it stays undefined. */
-async function readCreated(client: RegistryClient, repository: string, infos: DigestInfo[], options: SnapshotOptions): Promise<Map<string, Date | undefined>> {
-  const cache = digestCache(client);
-  const created = new Map<string, Date | undefined>();
-  await mapLimit(
-    [...new Set(infos.map((i) => i.digest))],
-    options.concurrency ?? 8,
-    async (digest) => {
-      try {
-        created.set(digest, await cache.created(repository, await cache.manifest(repository, digest, options.signal), options.signal));
-      } catch (e) {
-        if (options.signal?.aborted) throw e;
-        created.set(digest, undefined); // unknown age: the planner keeps it
-      }
-    },
-    options.signal,
-  );
-  return created;
 }
 
 /** How old the snapshot is, in ms. */

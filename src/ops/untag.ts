@@ -1,5 +1,5 @@
-// Untag: remove one tag and keep the image. Where the registry deletes a tag by name (OCI, distribution 3.x) that is
-// one request. Where it cannot (distribution 2.8), the fallback points the tag at a unique throw-away manifest and
+// Untag: remove one tag and keep the image. Where the registry's provider has its own tag delete (ACR, Harbor), or
+// the registry deletes a tag by name (OCI, distribution 3.x), that is one request. Where it cannot (distribution 2.8), the fallback points the tag at a unique throw-away manifest and
 // deletes that — the deletion going through the executor like every other — so the placeholder never stays behind.
 //
 // The fallback always ends in a known state: cancelling before the tag is rewritten changes nothing; once the
@@ -32,8 +32,8 @@ export interface UntagOptions {
 }
 
 export interface UntagResult {
-  /** `registry`: the registry deleted the tag; `placeholder`: the throw-away fallback did. */
-  method: 'registry' | 'placeholder';
+  /** `provider`: the provider's tag delete; `registry`: the V2 DELETE by tag; `placeholder`: the throw-away fallback. */
+  method: 'provider' | 'registry' | 'placeholder';
   /** Cancel was asked for while the placeholder steps ran: they were finished first. */
   finishedDespiteCancel?: boolean;
   /** The executor's report for the placeholder (lost tags included). */
@@ -49,6 +49,11 @@ export async function reviewUntag(client: RegistryClient, repository: string, ta
 }
 
 export async function untagReviewed(client: RegistryClient, review: UntagReview, options: UntagOptions = {}): Promise<UntagResult> {
+  const provider = await client.provider(options.signal);
+  if (provider.untag) {
+    await provider.untag(review.repository, review.tag, options.signal);
+    return { method: 'provider' };
+  }
   try {
     await client.deleteTag(review.repository, review.tag, options.signal);
     return { method: 'registry' };

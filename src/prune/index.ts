@@ -4,4 +4,5 @@
 export { planPrune, plannedDeletions, summarizePlan, type PlanEntry, type PlanFacts, type PlanSummary, type PruneAction, type PrunePlan, type TagState } from './plan';
 export { checkKeep, checkProtect, checkRange, checkVariant, checkVersioning, DEFAULT_PROTECT, needsCreatedDates, parseDuration, validatePolicy, type PrunePolicy } from './policy';
 export { describeUses, platformName, referencedByStaying, type IndexUse, type ReferencedDigests } from './graph';
+export { planUntagged, type UntaggedCandidate, type UntaggedEntry, type UntaggedPolicy } from './untagged';
 export { compareAlphabetical, compareVersions, parseVersion, sortTags, suggestVersioning, tagVersion, VERSIONINGS, type TagSort, type Version, type Versioning } from './versions';

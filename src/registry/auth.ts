@@ -23,6 +23,11 @@ export interface AuthOptions {
 export interface AuthedRequest extends HttpRequest {
   /** The token scope this request needs, e.g. `repository:app:pull`. */
   scope?: string;
+  /**
+   * `basic`: send the user name and password as Basic right away and answer no challenge (a REST API beside the
+   * registry, such as Harbor's, takes Basic); `none`: send no credentials at all (detection probes).
+   */
+  login?: 'basic' | 'none';
 }
 
 export interface Authenticator {
@@ -96,6 +101,8 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   }
 
   async function send(req: AuthedRequest): Promise<HttpResponse> {
+    if (req.login === 'none') return attempt(req, undefined);
+    if (req.login === 'basic') return sendBasic(req);
     const sent = await headerFor(req.scope, req.signal);
     const first = await attempt(req, sent);
     if (first.status !== 401) return first;
@@ -118,6 +125,14 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       need: loggedIn(cred) ? 'credentials' : 'login',
       fix: loggedIn(cred) ? CHECK_CREDENTIALS_FIX : LOGIN_FIX,
     });
+  }
+
+  /** Basic straight away, for an API that takes it; a 401 then means the login is missing or wrong. */
+  async function sendBasic(req: AuthedRequest): Promise<HttpResponse> {
+    const cred = await getCredential();
+    const res = await attempt(req, basicHeader(cred));
+    if (res.status !== 401) return res;
+    throw loggedIn(cred) ? credentialsRejected(host, cred) : loginRequired(host);
   }
 
   /** The user's own bearer token: there is nothing to fetch, so once it has been sent and refused, that is final. */

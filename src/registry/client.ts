@@ -8,14 +8,41 @@ import { createPusher } from './push';
 import { validateRepository } from './reference';
 import { createSession } from './session';
 import { statusError } from './status';
-import { RegistryError } from './errors';
-import type { PingResult, RegistryClient, RegistryOptions } from './types';
+import { isAuthError, isRegistryError, RegistryError } from './errors';
+import { detectProvider, providerNamed, type Provider } from './providers';
+import type { ListOptions, Page, PageOptions, PingResult, RegistryClient, RegistryOptions } from './types';
 
 export function createRegistryClient(options: RegistryOptions): RegistryClient {
   const session = createSession(options);
   const { host } = session;
   const lister = createLister(session);
   const reader = createManifestReader(session);
+  let provider: Promise<Provider> | undefined;
+
+  function getProvider(signal?: AbortSignal): Promise<Provider> {
+    provider ??= detectProvider(session, options.provider ?? 'auto', signal).then((name) => {
+      session.logger?.debug(`${host}: provider ${name}${options.provider && options.provider !== 'auto' ? ' (named)' : ' (detected)'}`);
+      return providerNamed(name, session);
+    });
+    provider.catch(() => (provider = undefined));
+    return provider;
+  }
+
+  /**
+   * The V2 catalog; where it is not available to the login, the provider's repository list (when it has one). Harbor
+   * refuses its catalog to anyone but a system admin with a 401, which reads like a wrong password: the provider's
+   * own list then tells (it succeeds for a good login, and fails with the real reason for a bad one).
+   */
+  async function orProviderRepositories<T>(v2: () => Promise<T>, wrap: (names: string[]) => T, signal?: AbortSignal): Promise<T> {
+    try {
+      return await v2();
+    } catch (e) {
+      if (!isRegistryError(e, 'CATALOG_UNAVAILABLE') && !isAuthError(e)) throw e;
+      const p = await getProvider(signal);
+      if (!p.listRepositories) throw e;
+      return wrap(await p.listRepositories(signal));
+    }
+  }
 
   async function ping(signal?: AbortSignal): Promise<PingResult> {
     const base = await session.baseUrl(signal);
@@ -45,8 +72,9 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
   return {
     host,
     ping,
-    repositoriesPage: (opts) => lister.page('catalog', undefined, opts),
-    listRepositories: (opts) => lister.listAll('catalog', undefined, opts),
+    provider: getProvider,
+    repositoriesPage: (opts?: PageOptions) => orProviderRepositories<Page<string>>(() => lister.page('catalog', undefined, opts), (items) => ({ items }), opts?.signal),
+    listRepositories: (opts?: ListOptions) => orProviderRepositories(() => lister.listAll('catalog', undefined, opts), (items) => items, opts?.signal),
     tagsPage: withRepository((repository, opts) => lister.page('tags', repository, opts)),
     listTags: withRepository((repository, opts) => lister.listAll('tags', repository, opts)),
     browseTags: withRepository((repository, opts) => lister.browseAll('tags', repository, opts)),

@@ -15,8 +15,10 @@ export type ErrorCode =
   | 'NOT_FOUND' // repository or tag unknown
   | 'MANIFEST_UNKNOWN'
   | 'DELETE_DISABLED' // 405 on a delete or untag
+  | 'LOCKED' // the image or tag is locked (ACR) or immutable (Harbor): this one may not be deleted
   | 'UNTAG_UNSUPPORTED' // registry cannot delete a tag alone
   | 'CATALOG_UNAVAILABLE'
+  | 'NOT_SUPPORTED' // the registry (its API) cannot do what was asked, e.g. list untagged manifests over V2
   | 'INCOMPLETE_LIST' // a listing that is not known to be complete, asked for where only a complete one will do
   | 'DIGEST_MISMATCH'
   | 'BAD_RESPONSE' // malformed reply

@@ -11,3 +11,4 @@ export { isIndex, manifestKind, MANIFEST_ACCEPT, type ManifestKind } from './med
 export { formatSize } from './format';
 export { redact } from './redact';
 export type * from './types';
+export { checkProviderChoice, PROVIDER_CHOICES, type Lock, type ManifestDetail, type Provider, type ProviderChoice, type ProviderName, type TagDetail } from './providers';

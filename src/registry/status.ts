@@ -72,6 +72,27 @@ function registryErrorBody(res: HttpResponse, secrets: Iterable<string>): { code
 const MUTATING = new Set<Operation['verb']>(['delete', 'untag', 'write']);
 
 /**
+ * A lock (ACR: deleteEnabled/writeEnabled false → 405 REGISTRY_DISALLOWED_OPERATION) or an immutable tag (Harbor:
+ * 412): only this image may not be deleted, and the fix is the service's own.
+ */
+export function lockedError(host: string, op: Operation, status: number, said = ''): RegistryError {
+  const repository = 'repository' in op ? op.repository : '';
+  const ref = 'ref' in op ? op.ref : '';
+  const image = refText(repository, ref);
+  if (status === 405) {
+    const name = host.replace(/\.azurecr\.(io|cn|us)(:\d+)?$/, '');
+    return new RegistryError('LOCKED', `${image} is locked on ${host}: its delete or write is disabled${said}`, {
+      status,
+      fix: `Unlock it first if it should go: az acr repository update --name ${name} --image ${image} --delete-enabled true --write-enabled true`,
+    });
+  }
+  return new RegistryError('LOCKED', `${image} is immutable on ${host}: a tag immutability rule protects it${said}`, {
+    status,
+    fix: 'A project admin can change the rule (Project → Policy → Tag Immutability) if it should go.',
+  });
+}
+
+/**
  * The error for an unwanted answer. `secrets` are values that must never be quoted (the credentials and tokens
  * in use); server text is also stripped of anything that looks like a credential.
  */
@@ -91,6 +112,9 @@ export function statusError(res: HttpResponse, op: Operation, host: string, secr
       status,
       fix: 'Check the name, tag or digest; it may have been deleted already.',
     });
+  }
+  if ((status === 405 && code === 'REGISTRY_DISALLOWED_OPERATION') || (status === 412 && (op.verb === 'delete' || op.verb === 'untag'))) {
+    return lockedError(host, op, status, said);
   }
   if (status === 405 && (op.verb === 'delete' || op.verb === 'untag')) {
     return new RegistryError('DELETE_DISABLED', `deletion is disabled on ${host}`, {

@@ -1,5 +1,6 @@
 // The engine's plain data and the client contract shared by the CLI and the extension.
 import type { ManifestKind } from './mediatypes';
+import type { Provider, ProviderChoice } from './providers/types';
 
 /** What a credential source returns for a registry host. Never logged, never put in an error. */
 export interface Credential {
@@ -39,6 +40,8 @@ export interface RegistryOptions {
   /** Longest a request may spend retrying, waits included, in ms. Default 30000. */
   retryBudgetMs?: number;
   logger?: Logger;
+  /** Which hosted API speaks for the registry besides V2: named, or `auto` (detected). Default auto. */
+  provider?: ProviderChoice;
 }
 
 export interface PingResult {
@@ -134,11 +137,14 @@ export interface DeleteResult {
 export interface RegistryClient {
   /** `host[:port]` as normalised (Docker Hub → registry-1.docker.io). */
   readonly host: string;
+  /** The provider that speaks for this registry besides V2 (named in the options, or detected once). */
+  provider(signal?: AbortSignal): Promise<Provider>;
   /** Checks `/v2/`, picks the scheme and says what auth the registry wants. Throws with the reason if it cannot connect or log in. */
   ping(signal?: AbortSignal): Promise<PingResult>;
 
+  /** A page of the V2 catalog; where the catalog is not available to the login, the provider's list as one page. */
   repositoriesPage(options?: PageOptions): Promise<Page<string>>;
-  /** Every repository, or INCOMPLETE_LIST. */
+  /** Every repository (the V2 catalog, else the provider's list), or INCOMPLETE_LIST. */
   listRepositories(options?: ListOptions): Promise<string[]>;
   tagsPage(repository: string, options?: PageOptions): Promise<Page<string>>;
   /** Every tag, or INCOMPLETE_LIST: for anything that acts on the list. */

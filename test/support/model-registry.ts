@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { RegistryError } from '../../src/registry/errors';
 import { isIndex, manifestKind, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/mediatypes';
+import type { Provider } from '../../src/registry/providers';
 import type { BatchOptions, DeleteResult, DigestInfo, ListOptions, ManifestInfo, Platform, RegistryClient } from '../../src/registry/types';
 
 export const MODEL_HOST = 'model.invalid';
@@ -72,6 +73,8 @@ function serverError(what: string): RegistryError {
 
 export class ModelRegistry implements RegistryClient {
   readonly host = MODEL_HOST;
+  /** The model is a plain distribution registry: no hosted API. */
+  readonly provider = async (): Promise<Provider> => ({ name: 'distribution' });
   /** Every manifest ever known (content-addressed), present or deleted. */
   readonly contents = new Map<string, ManifestSpec>();
   /** The digests present now. */

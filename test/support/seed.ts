@@ -577,3 +577,22 @@ export async function pushPythonLike(target: SeedTarget, repo: string): Promise<
   digests.slim = digests['3.11.6-slim'];
   return digests;
 }
+
+/**
+ * Pushes a referrer of `subject` (as cosign or notation attach a signature or an SBOM): an OCI image manifest with
+ * that `subject`, an artifact type, and one small blob, by digest only (untagged). Returns its digest.
+ */
+export async function pushReferrer(target: SeedTarget, repo: string, subject: { digest: string; mediaType: string; size: number }, artifactType = 'application/vnd.dev.cosign.artifact.sig.v1+json'): Promise<string> {
+  const empty = Buffer.from('{}');
+  const payload = Buffer.from(JSON.stringify({ signed: subject.digest, at: Date.now() }));
+  const [emptyDigest, payloadDigest] = await Promise.all([pushBlob(target, repo, empty), pushBlob(target, repo, payload)]);
+  const bytes = json({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyDigest, size: empty.length },
+    layers: [{ mediaType: 'application/octet-stream', digest: payloadDigest, size: payload.length }],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+  });
+  return pushManifest(target, repo, sha256(bytes), OCI_MANIFEST, bytes);
+}

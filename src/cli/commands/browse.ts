@@ -1,5 +1,5 @@
 // regx repos, tags, digest, inspect: the commands that only read.
-import { formatReference, formatSize, platformName, readTags, reviewDeletion } from '../../engine';
+import { formatReference, formatSize, platformName, readTags, reviewDeletion, type TagDetail } from '../../engine';
 import { has } from '../args';
 import { concurrency, EXIT_FAILED, EXIT_OK, imageArg, registryArg, repositoryArg, withClient, type Context } from '../context';
 import { listNames, printJson, progress, table } from '../output';
@@ -13,10 +13,24 @@ export function repos(ctx: Context): Promise<number> {
   });
 }
 
+/** What the provider knows of a tag beside its name, for --json: push time, size, lock. */
+function extras(d: TagDetail | undefined): Record<string, unknown> {
+  if (!d) return {};
+  return { ...(d.pushed ? { pushed: d.pushed.toISOString() } : {}), ...(d.size !== undefined ? { size: d.size } : {}), ...(d.locked ? { locked: true } : {}) };
+}
+
 export function tags(ctx: Context): Promise<number> {
   const ref = repositoryArg(ctx);
   const json = has(ctx.args, 'json');
   return withClient(ctx, ref, async (client) => {
+    const provider = await client.provider(ctx.io.interrupt);
+    if (!has(ctx.args, 'digests') && provider.listTagDetails) {
+      // The provider lists every tag with what it knows in a few pages: the same cost as the names alone.
+      const details = await provider.listTagDetails(ref.repository, ctx.io.interrupt);
+      if (json) printJson(ctx.io, details.map((d) => ({ tag: d.tag, ...extras(d) })));
+      else ctx.io.stdout(details.map((d) => `${d.tag}\n`).join(''));
+      return EXIT_OK;
+    }
     if (!has(ctx.args, 'digests')) {
       const listing = await client.browseTags(ref.repository, { signal: ctx.io.interrupt });
       if (json) printJson(ctx.io, listing.items.map((tag) => ({ tag })));
@@ -25,8 +39,8 @@ export function tags(ctx: Context): Promise<number> {
       ctx.io.stderr(`regx: the tag list is incomplete: ${listing.incomplete.why}\n${listing.incomplete.fix}\n`);
       return EXIT_FAILED;
     }
-    const { states } = await readTags(client, ref.repository, { concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'resolving digests') });
-    const rows = states.map((s) => (s.digest ? { tag: s.tag, digest: s.digest, mediaType: s.mediaType } : { tag: s.tag, error: s.error ?? 'not resolved' }));
+    const { states, snapshot } = await readTags(client, ref.repository, { concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'resolving digests') });
+    const rows = states.map((s) => (s.digest ? { tag: s.tag, digest: s.digest, mediaType: s.mediaType, ...extras(snapshot.details?.get(s.tag)) } : { tag: s.tag, error: s.error ?? 'not resolved' }));
     if (json) printJson(ctx.io, rows);
     else ctx.io.stdout(table(rows.map((r) => [r.tag, 'digest' in r && r.digest ? r.digest : `error: ${(r as { error: string }).error}`])));
     const failed = rows.filter((r) => 'error' in r).length;
@@ -55,9 +69,11 @@ export function inspect(ctx: Context): Promise<number> {
     ]);
     const image = review.images[0];
     const platforms = manifest.platforms?.map(platformName);
+    const provider = review.snapshot.provider ?? 'distribution';
     if (has(ctx.args, 'json')) {
       printJson(ctx.io, {
         reference: formatReference(ref),
+        provider,
         digest: manifest.digest,
         mediaType: manifest.mediaType,
         kind: manifest.kind,
@@ -74,6 +90,7 @@ export function inspect(ctx: Context): Promise<number> {
     }
     const rows = [
       ['Reference:', formatReference(ref)],
+      ['Provider:', provider],
       ['Digest:', manifest.digest],
       ['Media type:', manifest.mediaType],
       ['Kind:', manifest.kind === 'index' ? `multi-arch index (${platforms?.length ?? 0} platforms)` : manifest.kind],

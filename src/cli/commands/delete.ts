@@ -30,6 +30,10 @@ export function deleteImage(ctx: Context): Promise<number> {
       if (!json) ctx.io.stdout('Dry run: nothing was deleted.\n');
       return 0;
     }
+    if (image.locked) {
+      ctx.io.stderr(`regx: ${ref.repository}@${image.digest} is ${image.locked.reason}: nothing was deleted.\nTo delete it, first: ${image.locked.fix}\n`);
+      return EXIT_FAILED;
+    }
     if (image.breaks.length && !has(ctx.args, 'force')) {
       ctx.io.stderr(`regx: refusing to break ${describeUses(ref.repository, image.breaks)}. Nothing was deleted.\nAdd --force to delete this platform image anyway.\n`);
       return EXIT_FAILED;

@@ -1,15 +1,25 @@
 // regx prune: plan from the repository and a policy, show every tag's fate, ask, delete through the executor.
-import { badInput, executePrune, previewPrune, shortDigest, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type PrunePolicy } from '../../engine';
+import { badInput, executePrune, parseDuration, previewPrune, pruneDeletions, shortDigest, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type PrunePolicy, type UntaggedEntry } from '../../engine';
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { GC_HINT, printJson, progress, table } from '../output';
 import { deletionExitCode, deletionJson, reportDeletion } from '../report';
 import { isSelfHostedDistribution } from '../../engine';
 
-export function policyFromArgs(args: ParsedArgs): PrunePolicy {
+const TAG_FLAGS = ['keep', 'keep-per', 'prerelease', 'protect', 'versioning', 'variant'];
+
+/** The tag policy of the arguments; undefined for an untagged cleanup alone (--untagged without a range). */
+export function policyFromArgs(args: ParsedArgs): PrunePolicy | undefined {
   if (has(args, 'semver') && has(args, 'range')) throw badInput('--range and --semver are the same option: give the range once');
   const range = flag(args, 'range') ?? flag(args, 'semver');
-  if (!range) throw badInput('prune needs --semver <range> (or --range <range>)', 'Example: regx prune localhost:5000/app --semver "<2.0.0" --keep 3');
+  if (!range && has(args, 'untagged')) {
+    const stray = TAG_FLAGS.find((f) => has(args, f));
+    if (stray) throw badInput(`--${stray} needs --semver <range>: it decides which tags go`, 'Add --semver, or leave it out to clean up untagged manifests only.');
+    const olderThan = flag(args, 'older-than');
+    if (olderThan !== undefined) parseDuration(olderThan);
+    return undefined;
+  }
+  if (!range) throw badInput('prune needs --semver <range> (or --range <range>, or --untagged)', 'Example: regx prune localhost:5000/app --semver "<2.0.0" --keep 3');
   const keepPer = flag(args, 'keep-per');
   if (keepPer !== undefined && keepPer !== 'major' && keepPer !== 'minor') throw badInput(`--keep-per must be major or minor (got "${keepPer}")`);
   const policy: PrunePolicy = {
@@ -40,33 +50,43 @@ function applyResult(entries: PlanEntry[], result: DeletionResult | undefined): 
   });
 }
 
+/** Untagged manifests as plan entries: no tag. */
+function untaggedEntries(entries: UntaggedEntry[] | undefined): PlanEntry[] {
+  return (entries ?? []).map((e) => ({ tag: null as unknown as string, digest: e.digest, action: e.action, reason: e.reason }));
+}
+
 export function prune(ctx: Context): Promise<number> {
   const ref = repositoryArg(ctx);
   const policy = policyFromArgs(ctx.args); // bad input fails here, before any request
   const json = has(ctx.args, 'json');
   const dryRun = has(ctx.args, 'dry-run');
   return withClient(ctx, ref, async (client) => {
-    const preview = await previewPrune(client, ref.repository, policy, { concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
+    const untagged = has(ctx.args, 'untagged') ? { olderThan: flag(ctx.args, 'older-than') } : false;
+    const preview = await previewPrune(client, ref.repository, policy, { untagged, concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
     const { plan } = preview;
     const summary = summarizePlan(plan);
+    const entries = [...plan.entries, ...untaggedEntries(preview.untagged)];
+    const untaggedGoing = (preview.untagged ?? []).filter((e) => e.action === 'delete').length;
+    const images = pruneDeletions(preview).length;
     if (!json) {
-      ctx.io.stdout(table([['ACTION', 'TAG', 'DIGEST', 'REASON'], ...plan.entries.map((e) => [e.action, e.tag, e.digest ? shortDigest(e.digest) : '-', e.reason])]));
+      ctx.io.stdout(table([['ACTION', 'TAG', 'DIGEST', 'REASON'], ...entries.map((e) => [e.action, e.tag ?? '(untagged)', e.digest ? shortDigest(e.digest) : '-', e.reason])]));
       for (const note of plan.notes) ctx.io.stdout(`note: ${note}\n`);
-      ctx.io.stdout(`Plan: delete ${summary.delete} tag(s) in ${summary.digests} image(s); keep ${summary.keep}; skip ${summary.skip}.\n`);
+      const untaggedWords = preview.untagged ? `; ${untaggedGoing} untagged manifest(s)` : '';
+      ctx.io.stdout(`Plan: delete ${summary.delete} tag(s) in ${summary.digests} image(s)${untaggedWords}; keep ${summary.keep}; skip ${summary.skip}.\n`);
     }
     const finish = (result: DeletionResult | undefined): number => {
       if (json) {
-        const planOut = applyResult(plan.entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason }));
+        const planOut = applyResult(entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason }));
         const outcome = result ? deletionJson(result) : { deleted: [], failed: [], skipped: [], lostTags: [], cancelled: false };
         printJson(ctx.io, { repository: `${ref.host}/${ref.repository}`, dryRun, plan: planOut, ...outcome });
       }
       return result ? deletionExitCode(result) : EXIT_OK;
     };
-    if (dryRun || plan.deleteDigests.length === 0) {
+    if (dryRun || images === 0) {
       if (!json) ctx.io.stdout(dryRun ? 'Dry run: nothing was deleted.\n' : 'Nothing to delete.\n');
       return finish(undefined);
     }
-    const answer = await confirmOrRefuse(ctx, `Delete ${summary.digests} image(s) (${summary.delete} tag(s)) from ${ref.repository}?`);
+    const answer = await confirmOrRefuse(ctx, `Delete ${summary.digests} image(s) (${summary.delete} tag(s))${untaggedGoing ? ` and ${untaggedGoing} untagged manifest(s)` : ''} from ${ref.repository}?`);
     const stop = notConfirmed(ctx, answer, 'Nothing was deleted.');
     if (stop !== undefined) return stop === EXIT_OK ? finish(undefined) : stop;
     const report = progress(ctx.io, 'deleting');

@@ -1,0 +1,52 @@
+// What a hosted registry's own API adds to the V2 protocol, as plain data. A provider implements what its service
+// offers; everything else falls back to V2. The CNCF distribution registry is the provider with nothing extra.
+import type { Platform } from '../types';
+
+export type ProviderName = 'distribution' | 'acr' | 'harbor';
+/** What the user chose: a provider by name, or `auto` (detected from the host and the registry's answers). */
+export type ProviderChoice = ProviderName | 'auto';
+export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'distribution', 'acr', 'harbor'];
+
+/** Why an image or tag may not be deleted, and the service's own way to change that. */
+export interface Lock {
+  reason: string;
+  fix: string;
+}
+
+/** A tag as the service lists it: its digest and, where known, when it was pushed, the image's size, and a lock. */
+export interface TagDetail {
+  tag: string;
+  digest: string;
+  mediaType?: string;
+  pushed?: Date;
+  size?: number;
+  locked?: Lock;
+}
+
+/** A manifest as the service lists it, untagged ones included. */
+export interface ManifestDetail {
+  digest: string;
+  /** Its tags; empty when untagged. */
+  tags: string[];
+  mediaType?: string;
+  size?: number;
+  /** When it was pushed. */
+  created?: Date;
+  /** `linux/amd64`, for an image that belongs to a platform. */
+  platform?: string;
+  /** For an index, when the service lists them: the manifests it names. */
+  children?: Platform[];
+  locked?: Lock;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  /** Every repository the login can see (where the V2 catalog is not available to it). */
+  listRepositories?(signal?: AbortSignal): Promise<string[]>;
+  /** Every tag with its digest and what the service knows besides, complete, in few requests. */
+  listTagDetails?(repository: string, signal?: AbortSignal): Promise<TagDetail[]>;
+  /** Every manifest of the repository, untagged ones included, complete. */
+  listManifests?(repository: string, signal?: AbortSignal): Promise<ManifestDetail[]>;
+  /** Removes one tag and keeps the image. */
+  untag?(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
+}

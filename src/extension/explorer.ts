@@ -65,7 +65,7 @@ export function credentialSourceFor(explorer: Pick<Explorer, 'secrets' | 'log'>,
 /** A new engine client (the HTTP stack loads on its first connection, so activation stays fast). */
 export async function newClient(
   explorer: Pick<Explorer, 'secrets' | 'log'>,
-  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile'>,
+  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile' | 'provider'>,
   settings: ExplorerSettings,
   override?: Credential | null,
 ): Promise<RegistryClient> {
@@ -73,6 +73,7 @@ export async function newClient(
     url: entry.url,
     insecure: entry.insecure,
     caFile: entry.caFile,
+    provider: entry.provider,
     concurrency: settings.concurrency,
     credentials: credentialSourceFor(explorer, override),
     logger: explorer.log,

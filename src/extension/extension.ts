@@ -8,6 +8,7 @@ import {
   copyImageReference,
   copyPullCommand,
   deleteImage,
+  deleteUntagged,
   editCredentials,
   filterRepositories,
   importDockerConfig,
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   register('openManifest', (node?: ExplorerNode) => openManifest(explorer, node));
   register('openConfig', (node?: ExplorerNode) => openConfig(explorer, node));
   register('deleteImage', (node?: ExplorerNode, nodes?: ExplorerNode[]) => deleteImage(explorer, node, nodes));
+  register('deleteUntagged', (node?: ExplorerNode, nodes?: ExplorerNode[]) => deleteUntagged(explorer, node, nodes));
   register('untag', (node?: ExplorerNode) => untag(explorer, node));
   register('pruneTags', (node?: ExplorerNode) => pruneTags(explorer, node));
   register('showLog', () => log.show());

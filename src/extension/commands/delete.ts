@@ -76,7 +76,10 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
   const lines: string[] = [];
   for (const r of reviewed) {
     if (reviewed.length > 1) lines.push(`${r.group.registry}/${r.group.repository}:`);
-    for (const image of r.review.images) lines.push(tagsSentence(image));
+    for (const image of r.review.images) {
+      lines.push(tagsSentence(image));
+      if (image.locked) lines.push(t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix));
+    }
   }
   lines.push('', t('This cannot be undone.'));
   return confirm('delete.confirm', message, lines.join('\n'), t('Delete'));
@@ -112,6 +115,12 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
     if (isRegistryError(e, 'CANCELLED')) return { ...outcome, cancelled: true };
     showError(explorer, e, t('check what deleting would remove'), tags[0].registry);
     return undefined;
+  }
+  const locked = reviewed.flatMap((r) => r.review.images.filter((i) => i.locked).map((i) => ({ r, i })));
+  if (locked.length === reviewed.reduce((n, r) => n + r.review.images.length, 0)) {
+    const { r, i } = locked[0];
+    notify('error', t('{0}@{1} is {2}: nothing was deleted. To delete it, first: {3}', r.group.repository, middleDigest(i.digest), i.locked!.reason, i.locked!.fix));
+    return outcome;
   }
   if (!(await confirmAll(reviewed))) return outcome;
   outcome.confirmed = true;

@@ -5,4 +5,5 @@ export { addRegistry, addRepository, editCredentials, filterRepositories, import
 export { copyDigest, copyImageReference, copyPullCommand, openConfig, openManifest } from './tags';
 export { deleteImage, type DeleteOutcome } from './delete';
 export { untag } from './untag';
+export { deleteUntagged, type UntaggedOutcome } from './untagged';
 export { pruneTags, type PruneOutcome } from './prune';

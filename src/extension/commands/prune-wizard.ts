@@ -73,7 +73,7 @@ async function askVersioning(explorer: Explorer, entry: RegistryEntry, repositor
 }
 
 /** The questions, in order. Returns the policy or undefined when the user backed out. */
-export async function askPolicy(explorer: Explorer, entry: RegistryEntry, repository: string, settings: ExplorerSettings): Promise<PrunePolicy | undefined> {
+export async function askPolicy(explorer: Explorer, entry: RegistryEntry, repository: string, settings: ExplorerSettings): Promise<{ policy: PrunePolicy; untagged: boolean } | undefined> {
   const title = TITLE();
   const defaultProtect = settings.protect;
   const versioning = await askVersioning(explorer, entry, repository, settings.versioning);
@@ -111,6 +111,7 @@ export async function askPolicy(explorer: Explorer, entry: RegistryEntry, reposi
     [
       ...(versioning === 'semver' ? [{ label: t('Include prereleases'), description: t('1.2.0-rc.1 and the like are kept otherwise'), option: 'prerelease' }] : []),
       ...(versioning === 'docker' ? [{ label: t('Only some variants…'), description: t('slim, alpine3.18, …'), option: 'variant' }] : []),
+      ...((await listsUntagged(explorer, entry)) ? [{ label: t('Also delete untagged manifests'), description: t('that nothing tagged needs; whoever pulls them by digest loses them'), option: 'untagged' }] : []),
       { label: t('Only tags older than…'), description: t('reads each image’s created date'), option: 'older' },
       { label: t('Change protected tags…'), description: t('now: {0}', defaultProtect.join(', ') || t('none')), option: 'protect' },
     ],
@@ -148,6 +149,15 @@ export async function askPolicy(explorer: Explorer, entry: RegistryEntry, reposi
     if (text === undefined) return undefined;
     policy.protect = text.split(/\s+/).filter(Boolean);
   }
-  return policy;
+  return { policy, untagged: chosen.has('untagged') };
+}
+
+/** Whether the registry's provider can list untagged manifests (so the option makes sense). */
+async function listsUntagged(explorer: Explorer, entry: RegistryEntry): Promise<boolean> {
+  try {
+    return Boolean((await (await explorer.tree.client(entry.key)).provider()).listManifests);
+  } catch {
+    return false;
+  }
 }
 

@@ -8,12 +8,14 @@ import {
   isRegistryError,
   keepingTags,
   previewPrune,
+  pruneDeletions,
   summarizePlan,
   type DeletionResult,
   type PlanEntry,
   type PrunePlan,
   type PrunePolicy,
   type PrunePreview,
+  type UntaggedEntry,
 } from '../../engine';
 import { currentSettings, type Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode } from '../model/nodes';
@@ -31,32 +33,30 @@ export interface PruneOutcome {
   plan: PrunePlan;
   /** Undefined when the user stopped before the deletes (preview or confirm cancelled). */
   result?: DeletionResult;
+  /** The untagged manifests' fates, when they were included. */
+  untagged?: UntaggedEntry[];
 }
 
 
 interface PreviewItem extends vscode.QuickPickItem {
   entry?: PlanEntry;
+  untagged?: UntaggedEntry;
 }
 
-function previewItems(plan: PrunePlan): PreviewItem[] {
-  const groups: [string, PlanEntry[]][] = [
-    [t('Delete'), plan.entries.filter((e) => e.action === 'delete')],
-    [t('Skip'), plan.entries.filter((e) => e.action === 'skip')],
-    [t('Keep'), plan.entries.filter((e) => e.action === 'keep')],
-  ];
+const actionIcon = (action: string): vscode.ThemeIcon => new vscode.ThemeIcon(action === 'delete' ? 'trash' : action === 'skip' ? 'debug-step-over' : 'pass');
+
+function previewItems(plan: PrunePlan, untagged: UntaggedEntry[] = []): PreviewItem[] {
   const items: PreviewItem[] = [];
-  for (const [label, entries] of groups) {
-    if (entries.length === 0) continue;
-    items.push({ label: `${label} (${entries.length})`, kind: vscode.QuickPickItemKind.Separator });
+  for (const [label, action] of [[t('Delete'), 'delete'], [t('Skip'), 'skip'], [t('Keep'), 'keep']] as const) {
+    const entries = plan.entries.filter((e) => e.action === action);
+    const loose = untagged.filter((e) => e.action === action);
+    if (entries.length + loose.length === 0) continue;
+    items.push({ label: `${label} (${entries.length + loose.length})`, kind: vscode.QuickPickItemKind.Separator });
     for (const e of entries) {
-      items.push({
-        label: e.tag,
-        description: e.reason,
-        detail: e.digest ? middleDigest(e.digest) : undefined,
-        picked: e.action === 'delete',
-        iconPath: new vscode.ThemeIcon(e.action === 'delete' ? 'trash' : e.action === 'skip' ? 'debug-step-over' : 'pass'),
-        entry: e,
-      });
+      items.push({ label: e.tag, description: e.reason, detail: e.digest ? middleDigest(e.digest) : undefined, picked: action === 'delete', iconPath: actionIcon(action), entry: e });
+    }
+    for (const u of loose) {
+      items.push({ label: t('untagged {0}', middleDigest(u.digest)), description: u.reason, picked: action === 'delete', iconPath: actionIcon(action), untagged: u });
     }
   }
   return items;
@@ -66,15 +66,18 @@ function previewItems(plan: PrunePlan): PreviewItem[] {
  * Applies the preview: tags the user unchecked are kept by name (planned again from the same read, so the images
  * they share stay too). Checking a tag the plan keeps or skips does not delete it: the policy decides what may go.
  */
-function applyPreview(preview: PrunePreview, checked: Set<string>): { preview: PrunePreview; ignored: string[] } {
+function applyPreview(preview: PrunePreview, picked: PreviewItem[]): { preview: PrunePreview; ignored: string[] } {
+  const checked = new Set(picked.filter((i) => i.entry).map((i) => i.label));
+  const checkedUntagged = new Set(picked.filter((i) => i.untagged).map((i) => i.untagged!.digest));
   const entries = preview.plan.entries;
   const unchecked = entries.filter((e) => e.action === 'delete' && !checked.has(e.tag)).map((e) => e.tag);
   const ignored = entries.filter((e) => e.action !== 'delete' && checked.has(e.tag)).map((e) => e.tag);
-  return { preview: keepingTags(preview, unchecked), ignored };
+  const untagged = preview.untagged?.map((u): UntaggedEntry => (u.action === 'delete' && !checkedUntagged.has(u.digest) ? { ...u, action: 'keep', reason: 'keep: kept by choice' } : u));
+  return { preview: { ...keepingTags(preview, unchecked), untagged }, ignored };
 }
 
 /** Reads the repository and plans, under a cancellable progress notification. Undefined when cancelled or failed. */
-async function preview(explorer: Explorer, entry: RegistryEntry, repository: string, policy: PrunePolicy): Promise<PrunePreview | undefined> {
+async function preview(explorer: Explorer, entry: RegistryEntry, repository: string, policy: PrunePolicy, untagged: boolean): Promise<PrunePreview | undefined> {
   const where = `${entry.key}/${repository}`;
   try {
     const client = await explorer.tree.client(entry.key);
@@ -86,6 +89,7 @@ async function preview(explorer: Explorer, entry: RegistryEntry, repository: str
         let last = 0;
         try {
           return await previewPrune(client, repository, policy, {
+            untagged,
             concurrency: currentSettings().concurrency,
             signal: controller.signal,
             onProgress: (done, total) => {
@@ -112,31 +116,32 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
   if (!entry) return undefined;
   const repository = await chooseRepository(explorer, entry, node);
   if (!repository) return undefined;
-  const policy = await askPolicy(explorer, entry, repository, settings);
-  if (!policy) return undefined;
+  const asked = await askPolicy(explorer, entry, repository, settings);
+  if (!asked) return undefined;
   const where = `${entry.key}/${repository}`;
 
-  let planned = await preview(explorer, entry, repository, policy);
+  let planned = await preview(explorer, entry, repository, asked.policy, asked.untagged);
   if (!planned) return undefined;
   for (const note of planned.plan.notes) explorer.log.info(`prune ${where}: ${note}`);
-  const done = (p: PrunePreview, result?: DeletionResult): PruneOutcome => ({ registry: entry.key, repository, plan: p.plan, result });
+  const done = (p: PrunePreview, result?: DeletionResult): PruneOutcome => ({ registry: entry.key, repository, plan: p.plan, result, ...(p.untagged ? { untagged: p.untagged } : {}) });
 
-  if (planned.plan.deleteDigests.length === 0) {
+  if (pruneDeletions(planned).length === 0) {
     const s = summarizePlan(planned.plan);
     notify('info', t('Nothing to prune in {0}: {1} tags kept, {2} skipped.', where, s.keep, s.skip));
     return done(planned);
   }
 
-  const picked = await pickMany('prune.preview', previewItems(planned.plan), {
+  const picked = await pickMany('prune.preview', previewItems(planned.plan, planned.untagged), {
     title: t('Prune {0}: preview', where),
     placeHolder: t('Checked tags are deleted. Uncheck a tag to keep it. Kept and skipped tags say why.'),
     matchOnDescription: true,
   });
   if (!picked) return done(planned);
-  const applied = applyPreview(planned, new Set(picked.filter((i) => i.entry).map((i) => i.label)));
+  const applied = applyPreview(planned, picked);
   planned = applied.preview;
   const s = summarizePlan(planned.plan);
-  if (s.digests === 0) {
+  const untaggedGoing = (planned.untagged ?? []).filter((u) => u.action === 'delete').length;
+  if (pruneDeletions(planned).length === 0) {
     notify('info', t('Nothing left to delete in {0}.', where));
     return done(planned);
   }
@@ -144,6 +149,7 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
   const imagesWord = s.digests === 1 ? t('1 image') : t('{0} images', s.digests);
   const detail = [
     t('{0} deleted ({1}), {2} kept, {3} skipped.', tagsWord, imagesWord, s.keep, s.skip),
+    ...(untaggedGoing ? [t('And {0} untagged manifests: systems that pull them by digest lose them.', untaggedGoing)] : []),
     ...planned.plan.notes,
     ...(applied.ignored.length ? [t('Not deleted although checked (the policy keeps them): {0}', applied.ignored.join(', '))] : []),
     '',

@@ -25,6 +25,23 @@ export interface TagNode {
   readonly tag: string;
 }
 
+/** "Untagged manifests (N)" under a repository, where the registry's provider can list them. */
+export interface UntaggedGroupNode {
+  readonly kind: 'untagged';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+}
+
+/** One untagged manifest that nothing tagged needs. */
+export interface ManifestNode {
+  readonly kind: 'manifest';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+  readonly digest: string;
+}
+
 /** "Load more…": shows the next page of repositories (no `repository`) or of the tags of `repository`. */
 export interface LoadMoreNode {
   readonly kind: 'loadMore';
@@ -47,14 +64,16 @@ export interface MessageNode {
   /** True when new credentials could help (401/403/insufficient scope): the node offers Edit Credentials. */
   readonly auth?: boolean;
   /** What the note is about, for the vscode layer to pick words and a command (e.g. 'noCatalog', 'noTags'). */
-  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filtered' | 'incomplete';
+  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filtered' | 'incomplete' | 'noUntagged';
 }
 
-export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | LoadMoreNode | MessageNode;
+export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
 
 export const registryNodeId = (registry: string): string => `r|${registry}`;
 export const repositoryNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}`;
 export const tagNodeId = (registry: string, repository: string, tag: string): string => `r|${registry}|${repository}|${tag}`;
+export const untaggedNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}|@untagged`;
+export const manifestNodeId = (registry: string, repository: string, digest: string): string => `r|${registry}|${repository}|@${digest}`;
 
 /** The `contextValue` of a node: what `when` clauses in package.json test with `viewItem`. */
 export function contextValue(node: ExplorerNode, multiArch = false): string {
@@ -65,6 +84,10 @@ export function contextValue(node: ExplorerNode, multiArch = false): string {
       return 'repository';
     case 'tag':
       return multiArch ? 'tag.multiarch' : 'tag';
+    case 'untagged':
+      return 'untagged';
+    case 'manifest':
+      return 'manifest';
     case 'loadMore':
       return 'loadMore';
     case 'message':
@@ -161,3 +184,23 @@ export function middleDigest(digest: string, head = 6, tail = 8): string {
 export { shortDigest };
 export { formatSize };
 
+const AGE_UNITS: [number, AgeUnit][] = [
+  [365 * 86_400_000, 'year'],
+  [30 * 86_400_000, 'month'],
+  [7 * 86_400_000, 'week'],
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+];
+
+export type AgeUnit = 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute';
+
+/** How long ago `date` was, in the largest whole unit; undefined for under a minute. The vscode layer words it. */
+export function age(date: Date, now: Date = new Date()): { count: number; unit: AgeUnit } | undefined {
+  const ms = now.getTime() - date.getTime();
+  for (const [size, unit] of AGE_UNITS) {
+    const count = Math.floor(ms / size);
+    if (count >= 1) return { count, unit };
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 // The `registryExplorer.*` settings as plain data, validated, with the edits the commands make to them.
 // No `vscode` import: the vscode layer reads the raw values and writes back what these functions return.
-import { DEFAULT_PROTECT, parseRegistry, registryKey, VERSIONINGS, type TagSort, type Versioning } from '../../engine';
+import { DEFAULT_PROTECT, parseRegistry, PROVIDER_CHOICES, registryKey, VERSIONINGS, type ProviderChoice, type TagSort, type Versioning } from '../../engine';
 
 /** One entry of `registryExplorer.registries`, exactly as stored in settings (never a secret). */
 export interface RegistrySetting {
@@ -9,6 +9,8 @@ export interface RegistrySetting {
   insecure?: boolean;
   caFile?: string;
   repositories?: string[];
+  /** Which hosted API speaks for it besides V2; `auto` (the default) detects it. */
+  provider?: ProviderChoice;
 }
 
 /** A valid entry with its key: the normalised `host[:port]`. */
@@ -69,6 +71,7 @@ export function readSettings(raw: {
       insecure: s.insecure === true,
       caFile: typeof s.caFile === 'string' && s.caFile ? s.caFile : undefined,
       repositories: Array.isArray(s.repositories) ? s.repositories.filter((r): r is string => typeof r === 'string' && r !== '') : [],
+      provider: PROVIDER_CHOICES.includes(s.provider as ProviderChoice) ? s.provider : 'auto',
     });
   }
   return {
@@ -89,6 +92,7 @@ function tidy(s: RegistrySetting): RegistrySetting {
   if (s.insecure) out.insecure = true;
   if (s.caFile) out.caFile = s.caFile;
   if (s.repositories && s.repositories.length > 0) out.repositories = [...s.repositories];
+  if (s.provider && s.provider !== 'auto') out.provider = s.provider;
   return out;
 }
 

@@ -1,24 +1,66 @@
 // Drawing the Registries view: each node as a vscode.TreeItem, words through vscode.l10n.t. Reads the loaded
 // state (./state.ts) and the pure model (../model/nodes.ts); loads nothing itself.
 import * as vscode from 'vscode';
-import { describeError, formatSize, isIndex, platformName, type DigestInfo } from '../../engine';
-import { contextValue, registryNodeId, sharedLabel, tagDescription, type MessageNode, type RegistryNode, type RepositoryNode, type TagNode, type LoadMoreNode } from '../model/nodes';
+import { describeError, formatSize, isIndex, platformName, type DigestInfo, type ManifestRow, type TagDetail } from '../../engine';
+import {
+  age,
+  contextValue,
+  middleDigest,
+  registryNodeId,
+  sharedLabel,
+  tagDescription,
+  type LoadMoreNode,
+  type ManifestNode,
+  type MessageNode,
+  type RegistryNode,
+  type RepositoryNode,
+  type TagNode,
+  type UntaggedGroupNode,
+} from '../model/nodes';
 import type { TagDetails, TreeState } from './state';
 
 const t = vscode.l10n.t;
 
-export function registryItem(state: TreeState, node: RegistryNode, entry: { url?: string; username?: string; insecure?: boolean; caFile?: string } | undefined): vscode.TreeItem {
+/** "3 days ago", in words VS Code can translate. */
+export function agoText(date: Date, now = new Date()): string {
+  const a = age(date, now);
+  if (!a) return t('just now');
+  switch (a.unit) {
+    case 'year':
+      return a.count === 1 ? t('1 year ago') : t('{0} years ago', a.count);
+    case 'month':
+      return a.count === 1 ? t('1 month ago') : t('{0} months ago', a.count);
+    case 'week':
+      return a.count === 1 ? t('1 week ago') : t('{0} weeks ago', a.count);
+    case 'day':
+      return a.count === 1 ? t('1 day ago') : t('{0} days ago', a.count);
+    case 'hour':
+      return a.count === 1 ? t('1 hour ago') : t('{0} hours ago', a.count);
+    case 'minute':
+      return a.count === 1 ? t('1 minute ago') : t('{0} minutes ago', a.count);
+  }
+}
+
+/** " · 3 days ago · 24 MiB": what the provider says of a tag, after its digest. */
+function detailWords(d: TagDetail | undefined): string {
+  if (!d) return '';
+  return [d.pushed ? agoText(d.pushed) : '', d.size !== undefined ? formatSize(d.size) : ''].filter(Boolean).map((w) => ` · ${w}`).join('');
+}
+
+export function registryItem(state: TreeState, node: RegistryNode, entry: { url?: string; username?: string; insecure?: boolean; caFile?: string; provider?: string } | undefined): vscode.TreeItem {
   const s = state.peek(node.registry);
   const item = new vscode.TreeItem(node.registry, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = new vscode.ThemeIcon('server');
   item.contextValue = contextValue(node);
   const who = entry?.username ?? t('anonymous');
-  item.description = s?.filter ? t('{0} · filter: {1}', who, s.filter) : who;
+  const provider = s?.provider && s.provider !== 'distribution' ? ` · ${s.provider === 'acr' ? 'ACR' : 'Harbor'}` : '';
+  item.description = (s?.filter ? t('{0} · filter: {1}', who, s.filter) : who) + provider;
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${node.registry}**\n\n`);
   md.appendText(t('URL: {0}', entry?.url ?? node.registry) + '\n\n');
   md.appendText(t('User: {0}', who) + '\n\n');
+  if (s?.provider) md.appendText(t('Provider: {0}', s.provider) + (entry?.provider && entry.provider !== 'auto' ? '' : ' ' + t('(detected)')) + '\n\n');
   if (entry?.insecure) md.appendText(t('TLS verification is off for this registry (insecure).') + '\n\n');
   if (entry?.caFile) md.appendText(t('Extra CA: {0}', entry.caFile) + '\n\n');
   item.tooltip = md;
@@ -49,10 +91,11 @@ export function tagItem(state: TreeState, node: TagNode): vscode.TreeItem {
     return item;
   }
   const multiArch = isIndex(info?.mediaType);
-  item.iconPath = new vscode.ThemeIcon(multiArch ? 'layers' : 'tag');
+  const detail = r?.tagDetails.get(node.tag);
+  item.iconPath = new vscode.ThemeIcon(detail?.locked ? 'lock' : multiArch ? 'layers' : 'tag');
   item.contextValue = contextValue(node, multiArch);
   if (info && r) {
-    item.description = tagDescription(info.digest, r.shared.others(node.tag));
+    item.description = tagDescription(info.digest, r.shared.others(node.tag)) + detailWords(detail);
     const details = r.details.get(node.tag);
     // Left undefined until hovered: resolveTreeItem then reads the manifest and the config.
     if (details) item.tooltip = tagTooltip(state, node, info, details);
@@ -71,6 +114,9 @@ export function tagTooltip(state: TreeState, node: TagNode, info: DigestInfo, de
   }
   const m = details.manifest;
   md.appendMarkdown(`${t('Media type')}: \`${m.mediaType}\`\n\n`);
+  const detail = state.repo(node.registry, node.repository)?.tagDetails.get(node.tag);
+  if (detail?.pushed) md.appendText(t('Pushed: {0} ({1})', detail.pushed.toLocaleString(), agoText(detail.pushed)) + '\n\n');
+  if (detail?.locked) md.appendText(t('Locked: {0}. To delete it, first: {1}', detail.locked.reason, detail.locked.fix) + '\n\n');
   if (m.platforms?.length) md.appendText(t('Platforms: {0}', m.platforms.map(platformName).join(', ')) + '\n\n');
   if (m.totalSize !== undefined) md.appendText(t('Size: {0}', formatSize(m.totalSize)) + '\n\n');
   if (details.created) md.appendText(t('Created: {0}', details.created.toLocaleString()) + '\n\n');
@@ -111,6 +157,35 @@ export function messageItem(node: MessageNode, registryNode: (registry: string) 
     item.description = t('Add Repository…');
     item.command = { command: 'registryExplorer.addRepository', title: t('Add Repository…'), arguments: [registryNode(node.registry)] };
   }
+  return item;
+}
+
+
+
+export function untaggedGroupItem(state: TreeState, node: UntaggedGroupNode): vscode.TreeItem {
+  const u = state.repo(node.registry, node.repository)?.untagged;
+  const count = u?.rows?.length;
+  const item = new vscode.TreeItem(count === undefined ? t('Untagged manifests') : t('Untagged manifests ({0})', count), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('trash');
+  item.contextValue = contextValue(node);
+  item.tooltip = t('Manifests no tag points at, which nothing tagged needs (platform images of tagged multi-arch images and signatures of tagged images are left out). They still take space; systems that pull them by digest still can.');
+  return item;
+}
+
+export function manifestItem(row: ManifestRow | undefined, node: ManifestNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(middleDigest(node.digest), vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon(row?.locked ? 'lock' : isIndex(row?.mediaType) ? 'layers' : 'file-binary');
+  item.contextValue = contextValue(node);
+  item.description = [row?.created ? agoText(row.created) : '', row?.size !== undefined ? formatSize(row.size) : '', row?.platform ?? ''].filter(Boolean).join(' · ');
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`${t('Digest')}: \`${node.digest}\`\n\n`);
+  if (row?.mediaType) md.appendMarkdown(`${t('Media type')}: \`${row.mediaType}\`\n\n`);
+  if (row?.created) md.appendText(t('Pushed: {0}', row.created.toLocaleString()) + '\n\n');
+  if (row?.subject) md.appendText(t('Refers to: {0}', row.subject) + '\n\n');
+  if (row?.locked) md.appendText(t('Locked: {0}. To delete it, first: {1}', row.locked.reason, row.locked.fix));
+  item.tooltip = md;
   return item;
 }
 

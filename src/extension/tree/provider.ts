@@ -1,10 +1,26 @@
 // The Registries view's TreeDataProvider: registry → repositories → tags. Thin: it asks the loaded state
 // (./state.ts) for children, draws them with ./items.ts, keeps one node object per id, and coalesces redraws.
 import * as vscode from 'vscode';
-import { capitalise, describeError, isAuthError, type DigestInfo, type PingResult, type RegistryClient } from '../../engine';
-import { registryNodeId, repositoryChildren, repositoryList, repositoryNodeId, tagChildren, type ExplorerNode, type LoadMoreNode, type MessageNode, type RegistryNode, type RepositoryNode, type TagNode } from '../model/nodes';
+import { capitalise, describeError, isAuthError, type DigestInfo, type ManifestRow, type PingResult, type RegistryClient } from '../../engine';
+import {
+  manifestNodeId,
+  registryNodeId,
+  repositoryChildren,
+  repositoryList,
+  repositoryNodeId,
+  tagChildren,
+  untaggedNodeId,
+  type ExplorerNode,
+  type LoadMoreNode,
+  type ManifestNode,
+  type MessageNode,
+  type RegistryNode,
+  type RepositoryNode,
+  type TagNode,
+  type UntaggedGroupNode,
+} from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { loadMoreItem, messageItem, registryItem, repositoryItem, tagItem, tagTooltip } from './items';
+import { loadMoreItem, manifestItem, messageItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
 import { TreeState } from './state';
 
 const t = vscode.l10n.t;
@@ -133,6 +149,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   getParent(node: ExplorerNode): ExplorerNode | undefined {
     if (node.kind === 'registry') return undefined;
     if (node.kind === 'repository') return this.nodes.get(registryNodeId(node.registry));
+    if (node.kind === 'manifest') return this.nodes.get(untaggedNodeId(node.registry, node.repository));
     return this.nodes.get(node.repository ? repositoryNodeId(node.registry, node.repository) : registryNodeId(node.registry));
   }
 
@@ -141,6 +158,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     try {
       if (node.kind === 'registry') return await this.repositoryNodes(node);
       if (node.kind === 'repository') return await this.tagNodes(node);
+      if (node.kind === 'untagged') return this.manifestNodes(node);
     } catch (e) {
       return [this.errorNode(node.registry, node.kind === 'repository' ? node.repository : undefined, e)];
     }
@@ -184,10 +202,24 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       const message = t('The tag list is incomplete: {0}. Nothing can be deleted from it.', r.incomplete.why);
       out.push(this.note(node.registry, node.repository, { severity: 'info', note: 'incomplete', message, fix: r.incomplete.fix }, 'incomplete'));
     }
+    if (r.untagged) out.push(this.intern<UntaggedGroupNode>({ kind: 'untagged', id: untaggedNodeId(node.registry, node.repository), registry: node.registry, repository: node.repository }));
     if (r.sorted.length === 0) return [...out, this.note(node.registry, node.repository, { severity: 'info', message: t('No tags'), note: 'noTags' }, 'noTags')];
     out.push(...tagChildren(node.registry, node.repository, r.sorted, r.shown).map((n) => this.intern(n)));
     this.state.resolveDigests(s, node.repository, r, r.sorted.slice(0, r.shown));
     return out;
+  }
+
+  private manifestNodes(node: UntaggedGroupNode): ExplorerNode[] {
+    const u = this.state.repo(node.registry, node.repository)?.untagged;
+    if (u?.error) return [this.errorNode(node.registry, node.repository, u.error)];
+    const rows = u?.rows ?? [];
+    if (rows.length === 0) return [this.note(node.registry, node.repository, { severity: 'info', message: t('No untagged manifests'), note: 'noUntagged' }, 'noUntagged')];
+    return rows.map((row) => this.intern<ManifestNode>({ kind: 'manifest', id: manifestNodeId(node.registry, node.repository, row.digest), registry: node.registry, repository: node.repository, digest: row.digest }));
+  }
+
+  /** The untagged manifest row the tree loaded for `node`. */
+  untaggedRow(node: ManifestNode): ManifestRow | undefined {
+    return this.state.repo(node.registry, node.repository)?.untagged?.rows?.find((r) => r.digest === node.digest);
   }
 
   // ---- tree items ----------------------------------------------------------------------------------------
@@ -200,6 +232,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         return repositoryItem(this.state, node);
       case 'tag':
         return tagItem(this.state, node);
+      case 'untagged':
+        return untaggedGroupItem(this.state, node);
+      case 'manifest':
+        return manifestItem(this.untaggedRow(node), node);
       case 'loadMore':
         return loadMoreItem(node);
       case 'message':

@@ -2,7 +2,7 @@
 // tags (marked when the list is incomplete), their digests as they arrive, the tags sharing each digest (kept up
 // to date as digests arrive, so drawing a row costs nothing), and hover details. No `vscode` import: the provider
 // (./provider.ts) asks this cache and redraws when it says something changed.
-import { errorSentence, isRegistryError, sortTags, type DigestInfo, type Listing, type ManifestInfo, type PingResult, type RegistryClient } from '../../engine';
+import { errorSentence, isRegistryError, readManifests, sortTags, untaggedGarbage, type DigestInfo, type Listing, type ManifestInfo, type ManifestRow, type PingResult, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
 import { nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
 
@@ -43,6 +43,10 @@ export interface RepoState {
   incomplete?: Listing['incomplete'];
   loaded: boolean;
   digests: Map<string, DigestInfo | Error>;
+  /** What the provider knows of each tag (push time, size, lock), when it lists them. */
+  tagDetails: Map<string, TagDetail>;
+  /** The untagged manifests nothing tagged needs, where the provider lists manifests; undefined where it cannot. */
+  untagged?: { rows?: ManifestRow[]; error?: unknown };
   shared: SharedDigests;
   inflight: Set<string>;
   details: Map<string, TagDetails | Error>;
@@ -64,6 +68,8 @@ export interface Session {
   entry: RegistryEntry;
   client?: Promise<RegistryClient>;
   ping?: Promise<PingResult>;
+  /** The provider in use, once known. */
+  provider?: ProviderName;
   catalog: Catalog;
   filter?: string;
   repos: Map<string, RepoState>;
@@ -80,7 +86,7 @@ export interface TreeStateDeps {
 }
 
 function newRepoState(): RepoState {
-  return { sorted: [], shown: 0, loaded: false, digests: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), idle: Promise.resolve() };
+  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), idle: Promise.resolve() };
 }
 
 export class TreeState {
@@ -143,7 +149,14 @@ export class TreeState {
     const current = new Map(this.deps.settings().registries.map((r) => [r.key, r]));
     for (const [key, s] of this.sessions) {
       const now = current.get(key);
-      const same = now && now.url === s.entry.url && now.username === s.entry.username && now.insecure === s.entry.insecure && now.caFile === s.entry.caFile && !changedHosts?.has(key);
+      const same =
+        now &&
+        now.url === s.entry.url &&
+        now.username === s.entry.username &&
+        now.insecure === s.entry.insecure &&
+        now.caFile === s.entry.caFile &&
+        now.provider === s.entry.provider &&
+        !changedHosts?.has(key);
       if (!same) {
         void this.close(s);
         this.sessions.delete(key);
@@ -209,15 +222,21 @@ export class TreeState {
     return r;
   }
 
+  /**
+   * The tags of a repository: through the provider where it lists them with their digests (no HEAD per tag then), and
+   * its untagged manifests where it lists those; otherwise the V2 tag list, whose digests resolve as rows show.
+   */
   loadTags(s: Session, repository: string, r: RepoState): Promise<void> {
     r.loading ??= (async () => {
       try {
         const client = await this.client(s.entry.key);
-        const listing = await client.browseTags(repository);
+        const provider = await client.provider();
+        s.provider = provider.name;
+        const names = provider.listTagDetails ? this.recordDetails(r, await provider.listTagDetails(repository)) : await this.browse(client, repository, r);
+        if (provider.listManifests) await this.loadUntagged(client, repository, r);
         const settings = this.deps.settings();
-        r.sorted = sortTags(listing.items, settings.tagSort, settings.versioning);
+        r.sorted = sortTags(names, settings.tagSort, settings.versioning);
         r.shown = Math.min(r.sorted.length, settings.pageSize);
-        r.incomplete = listing.incomplete;
         r.error = undefined;
       } catch (e) {
         r.error = e;
@@ -227,6 +246,33 @@ export class TreeState {
       }
     })();
     return r.loading;
+  }
+
+  private async browse(client: RegistryClient, repository: string, r: RepoState): Promise<string[]> {
+    const listing = await client.browseTags(repository);
+    r.incomplete = listing.incomplete;
+    return listing.items;
+  }
+
+  private recordDetails(r: RepoState, details: TagDetail[]): string[] {
+    for (const d of details) {
+      r.tagDetails.set(d.tag, d);
+      r.digests.set(d.tag, { digest: d.digest, mediaType: d.mediaType, size: d.size });
+      r.shared.set(d.tag, d.digest);
+    }
+    return details.map((d) => d.tag);
+  }
+
+  /** The untagged manifests nothing tagged needs; a failure is shown in their node, not over the tags. */
+  private async loadUntagged(client: RegistryClient, repository: string, r: RepoState): Promise<void> {
+    try {
+      const listing = await readManifests(client, repository);
+      r.untagged = { rows: untaggedGarbage(listing.rows) };
+      const types = new Map(listing.rows.map((m) => [m.digest, m.mediaType]));
+      for (const [tag, info] of r.digests) if (!(info instanceof Error) && !info.mediaType) r.digests.set(tag, { ...info, mediaType: types.get(info.digest) });
+    } catch (e) {
+      r.untagged = { error: e };
+    }
   }
 
   /** Resolves the digests of `visible` tags in the background, redrawing as they come in. */

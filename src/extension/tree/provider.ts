@@ -38,6 +38,9 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new Map<string, ExplorerNode>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** getChildren calls in flight, and the redraws held until none is (undefined: everything). */
+  private fetching = 0;
+  private readonly held = new Set<string | undefined>();
   private readonly state: TreeState;
 
   constructor(private readonly deps: TreeDeps) {
@@ -53,7 +56,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** Redraws the repository (or registry, or everything); `soon` coalesces bursts (digests streaming in). */
   private changed(registry?: string, repository?: string, soon = false): void {
     const id = registry === undefined ? undefined : repository === undefined ? registryNodeId(registry) : repositoryNodeId(registry, repository);
-    const fire = (): void => this.emitter.fire(id === undefined ? undefined : this.nodes.get(id));
+    const fire = (): void => this.redraw(id);
     if (!soon || id === undefined) return fire();
     if (this.timers.has(id)) return;
     this.timers.set(
@@ -63,6 +66,27 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         fire();
       }, REDRAW_MS),
     );
+  }
+
+  /**
+   * Fires the change, or holds it while VS Code is fetching children: a redraw of a parent while a fetch under it is
+   * in flight makes VS Code fetch the same children twice and reject the second set ("Element with id … is already
+   * registered"), leaving the node empty. Held redraws go out together once no fetch is in flight.
+   */
+  private redraw(id: string | undefined): void {
+    if (this.fetching > 0) {
+      this.held.add(id);
+      return;
+    }
+    this.emitter.fire(id === undefined ? undefined : this.nodes.get(id));
+  }
+
+  private fetched(): void {
+    if (--this.fetching > 0 || this.held.size === 0) return;
+    const ids = this.held.has(undefined) ? [undefined] : [...this.held];
+    this.held.clear();
+    // After VS Code has taken the children just returned.
+    setTimeout(() => ids.forEach((id) => this.redraw(id)), 0);
   }
 
   // ---- what commands ask ---------------------------------------------------------------------------------
@@ -155,12 +179,15 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) return this.registryNodes();
+    this.fetching++;
     try {
       if (node.kind === 'registry') return await this.repositoryNodes(node);
       if (node.kind === 'repository') return await this.tagNodes(node);
       if (node.kind === 'untagged') return this.manifestNodes(node);
     } catch (e) {
       return [this.errorNode(node.registry, node.kind === 'repository' ? node.repository : undefined, e)];
+    } finally {
+      this.fetched();
     }
     return [];
   }

@@ -200,6 +200,7 @@ export class TreeState {
         s.catalog.items.push(...page.items.filter((r) => !s.catalog.items.includes(r)));
         s.catalog.next = page.next;
         s.catalog.error = undefined;
+        void client.provider().then((p) => this.noteProvider(s, p.name), () => undefined);
       } catch (e) {
         if (generation !== s.generation) return;
         if (isRegistryError(e, 'CATALOG_UNAVAILABLE')) s.catalog.unavailable = true;
@@ -211,6 +212,13 @@ export class TreeState {
       }
     })();
     return s.catalog.loading;
+  }
+
+  /** The registry row names its provider: redrawn once the provider is known. */
+  private noteProvider(s: Session, name: ProviderName): void {
+    if (s.provider === name) return;
+    s.provider = name;
+    this.deps.changed(s.entry.key, undefined, true);
   }
 
   repoState(s: Session, repository: string): RepoState {
@@ -231,7 +239,7 @@ export class TreeState {
       try {
         const client = await this.client(s.entry.key);
         const provider = await client.provider();
-        s.provider = provider.name;
+        this.noteProvider(s, provider.name);
         const names = provider.listTagDetails ? this.recordDetails(r, await provider.listTagDetails(repository)) : await this.browse(client, repository, r);
         if (provider.listManifests) await this.loadUntagged(client, repository, r);
         const settings = this.deps.settings();

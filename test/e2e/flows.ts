@@ -3,7 +3,7 @@
 // modal dialogs, notifications) and checks both what the screen shows and what the registry holds afterwards,
 // read over plain HTTP (./registry-http.ts). Flows that change a registry get a fresh one of their own.
 //   1 empty state → 2 Add Registry (Basic) → 3 tree → 4 Copy Digest → 5 Delete Image → 6 deletion disabled →
-//   7 Prune → 8 Open Manifest
+//   7 Prune → 8 Open Manifest → 9 a hosted registry (fake ACR, ./hosted.ts)
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Flow, FlowContext } from './run-e2e';
@@ -11,6 +11,7 @@ import type { HostFixture } from '../extension/fixture';
 import type { TestConfig, TestRegistryInfo } from '../extension/host-channel';
 import { startRegistry, type RegistryAuth, type TestRegistry } from '../support/registry';
 import { seedStandard, type StandardDataset } from '../support/seed';
+import { hostedAcr, startHostedAcr, withHostedAcr } from './hosted';
 import { expectedPrune, expectedTagOrder, without, type Fate } from './expectations';
 import { rawCatalog, rawDigest, rawManifest, rawTagDigests, rawTags, type RawTarget } from './registry-http';
 import {
@@ -76,8 +77,9 @@ const PLANS: Plan[] = [
 /** Starts and seeds the registries. The first seed of each variant pushes; the others copy its storage. */
 export async function fixture(workspace: string): Promise<HostFixture> {
   const started: TestRegistry[] = [];
+  let stopAcr = async () => {};
   const stop = async () => {
-    await Promise.all(started.map((r) => r.stop()));
+    await Promise.all([...started.map((r) => r.stop()), stopAcr()]);
   };
   try {
     const regs = await Promise.all(
@@ -91,8 +93,19 @@ export async function fixture(workspace: string): Promise<HostFixture> {
     const seed = async (i: number) => {
       datasets[i] = await seedStandard(regs[i], { big: PLANS[i].big });
     };
-    await Promise.all([seed(0), seed(1)]);
-    await Promise.all([seed(2), seed(3)]);
+    const acr = startHostedAcr().then((a) => {
+      stopAcr = a.stop;
+      return a.info;
+    });
+    const seeded = (async () => {
+      await Promise.all([seed(0), seed(1)]);
+      await Promise.all([seed(2), seed(3)]);
+    })();
+    // Both settle before a failure is thrown, so stop() finds everything that was started.
+    const [acrOutcome, seedOutcome] = await Promise.allSettled([acr, seeded]);
+    if (seedOutcome.status === 'rejected') throw seedOutcome.reason;
+    if (acrOutcome.status === 'rejected') throw acrOutcome.reason;
+    const acrInfo = acrOutcome.value;
     const registries: Record<string, TestRegistryInfo> = {};
     PLANS.forEach((p, i) => {
       const user = regs[i].users[0];
@@ -104,7 +117,7 @@ export async function fixture(workspace: string): Promise<HostFixture> {
         dataset: datasets[i],
       };
     });
-    return { config: { workspace, registries }, stop };
+    return { config: withHostedAcr({ workspace, registries }, acrInfo), stop };
   } catch (err) {
     await stop();
     throw err;
@@ -529,4 +542,4 @@ const openManifest: Flow = {
   },
 };
 
-export const flows: Flow[] = [emptyState, addRegistryBasic, browseTree, copyDigest, deleteImage, deleteDisabled, prune, openManifest];
+export const flows: Flow[] = [emptyState, addRegistryBasic, browseTree, copyDigest, deleteImage, deleteDisabled, prune, openManifest, hostedAcr];

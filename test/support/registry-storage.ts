@@ -1,12 +1,13 @@
 // Reads a REAL test registry's state from its storage folder (distribution 2.8.2's filesystem driver): every
 // repository, every manifest it stores (untagged ones included, which the V2 API cannot list), every tag, and when
 // each was written. The provider fakes (fake-acr.ts, fake-harbor.ts) serve their APIs from this, so the state they
-// describe is the real registry's own. Read-only.
+// describe is the real registry's own. Read-only, except backdate(), which moves write times into the past (so ages
+// can be told apart in tests and pictures).
 //
 // Layout: <data>/docker/registry/v2/repositories/<repo>/_manifests/revisions/sha256/<hex>/link (one per stored
 // manifest) and .../_manifests/tags/<tag>/current/link (the tag's digest). A deleted manifest or tag keeps its folder
 // on 2.8.2 but loses its link file. Blobs are at <data>/docker/registry/v2/blobs/sha256/<ab>/<hex>/data.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StoredManifest {
@@ -90,4 +91,21 @@ export function storedRepository(dataDir: string, name: string): StoredRepositor
     tags.push({ tag, digest: readFileSync(link, 'utf8').trim(), pushedAt: statSync(link).mtime });
   }
   return { name, manifests, tags };
+}
+
+/**
+ * Makes a tag (its current link and every index link) or a manifest look written at `when`, as if pushed then.
+ * The registry itself does not care; the provider fakes report these times.
+ */
+export function backdate(dataDir: string, repository: string, ref: { tag: string } | { digest: string }, when: Date): void {
+  const base = join(v2Root(dataDir), 'repositories', repository, '_manifests');
+  const links: string[] = [];
+  if ('tag' in ref) {
+    links.push(join(base, 'tags', ref.tag, 'current/link'));
+    const index = join(base, 'tags', ref.tag, 'index/sha256');
+    for (const hex of list(index)) links.push(join(index, hex, 'link'));
+  } else {
+    links.push(join(base, 'revisions/sha256', ref.digest.replace(/^sha256:/, ''), 'link'));
+  }
+  for (const link of links) if (existsSync(link)) utimesSync(link, when, when);
 }

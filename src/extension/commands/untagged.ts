@@ -83,7 +83,8 @@ function report(explorer: Explorer, where: string, registry: string, r: Deletion
   for (const s of r.skipped) explorer.log.info(`skipped ${where}@${s.digest}: ${s.reason}`);
   for (const f of r.failed) explorer.log.error(`could not delete ${where}@${f.digest}: ${f.error}`);
   reportLostTags(explorer, where, r.lostTags);
-  let message = t('Deleted {0} untagged manifests of {1}; {2} skipped, {3} failed.', r.deleted.length, where, r.skipped.length, r.failed.length);
+  let message = r.deleted.length === 1 ? t('Deleted 1 untagged manifest of {0}.', where) : t('Deleted {0} untagged manifests of {1}.', r.deleted.length, where);
+  if (r.skipped.length || r.failed.length) message += ' ' + t('{0} skipped and {1} failed (see the log).', r.skipped.length, r.failed.length);
   const gc = r.deleted.length ? gcHint([registry]) : {};
   if (gc.sentence) message += ' ' + gc.sentence;
   const buttons = [t('Show Log'), ...(gc.button ? [gc.button] : [])];

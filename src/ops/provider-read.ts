@@ -35,11 +35,20 @@ async function children(client: RegistryClient, repository: string, infos: Diges
   return new Map([...listed, ...read]);
 }
 
+/** The tag list and the manifest list: from one walk where the service has one, else both lists side by side. */
+async function bothLists(provider: Provider, repository: string, signal?: AbortSignal): Promise<{ details: TagDetail[]; manifests?: ManifestDetail[] }> {
+  if (provider.listTagsAndManifests) {
+    const both = await provider.listTagsAndManifests(repository, signal);
+    return { details: both.tags, manifests: both.manifests };
+  }
+  const [details, manifests] = await Promise.all([provider.listTagDetails!(repository, signal), provider.listManifests?.(repository, signal)]);
+  return { details, manifests };
+}
+
 export async function readThroughProvider(client: RegistryClient, provider: Provider, repository: string, options: SnapshotOptions): Promise<RepositorySnapshot> {
   const readAt = Date.now();
   const { signal } = options;
-  const details = await provider.listTagDetails!(repository, signal);
-  const manifests = provider.listManifests ? await provider.listManifests(repository, signal) : undefined;
+  const { details, manifests } = await bothLists(provider, repository, signal);
   const types = await mediaTypes(client, repository, details, manifests, signal);
   const tags = new Map<string, DigestInfo>();
   const byTag = new Map<string, TagDetail>();

@@ -56,6 +56,8 @@ describe('Registry Explorer: hosted registries (fake ACR)', function () {
     assert.equal((v1.iconPath as vscode.ThemeIcon).id, 'lock');
     assert.match(String(v1.description), /^sha256:[0-9a-f]{12} · (just now|\d+ minutes? ago)/);
     assert.equal(acr.requests({ method: 'HEAD', path: /^\/v2\/app\/manifests\// }).length, 0, 'digests came from the provider’s tag list');
+    const ok = (path: RegExp) => acr.requests({ method: 'GET', path }).filter((r) => r.status === 200).length;
+    assert.deepEqual([ok(/^\/acr\/v1\/app\/_tags/), ok(/^\/acr\/v1\/app\/_manifests($|\?)/)], [1, 1], 'one read of each list gives the tags and the Untagged node');
     const rows = (await t.tree.getChildren(group)).filter((n): n is ManifestNode => n.kind === 'manifest');
     assert.deepEqual(rows.map((n) => n.digest), [orphan.digest], 'platform images of multi are not untagged garbage');
   });

@@ -2,7 +2,7 @@
 // tags (marked when the list is incomplete), their digests as they arrive, the tags sharing each digest (kept up
 // to date as digests arrive, so drawing a row costs nothing), and hover details. No `vscode` import: the provider
 // (./provider.ts) asks this cache and redraws when it says something changed.
-import { errorSentence, isRegistryError, readManifests, sortTags, untaggedGarbage, type DigestInfo, type Listing, type ManifestInfo, type ManifestRow, type PingResult, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
+import { errorSentence, isRegistryError, readManifests, sortTags, untaggedGarbage, type DigestInfo, type Listing, type ManifestInfo, type ManifestRow, type PingResult, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
 import { nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
 
@@ -240,8 +240,7 @@ export class TreeState {
         const client = await this.client(s.entry.key);
         const provider = await client.provider();
         this.noteProvider(s, provider.name);
-        const names = provider.listTagDetails ? this.recordDetails(r, await provider.listTagDetails(repository)) : await this.browse(client, repository, r);
-        if (provider.listManifests) await this.loadUntagged(client, repository, r);
+        const names = provider.listTagDetails ? await this.throughProvider(client, provider, repository, r) : await this.browse(client, repository, r);
         const settings = this.deps.settings();
         r.sorted = sortTags(names, settings.tagSort, settings.versioning);
         r.shown = Math.min(r.sorted.length, settings.pageSize);
@@ -271,16 +270,26 @@ export class TreeState {
     return details.map((d) => d.tag);
   }
 
-  /** The untagged manifests nothing tagged needs; a failure is shown in their node, not over the tags. */
-  private async loadUntagged(client: RegistryClient, repository: string, r: RepoState): Promise<void> {
-    try {
-      const listing = await readManifests(client, repository);
-      r.untagged = { rows: untaggedGarbage(listing.rows) };
-      const types = new Map(listing.rows.map((m) => [m.digest, m.mediaType]));
-      for (const [tag, info] of r.digests) if (!(info instanceof Error) && !info.mediaType) r.digests.set(tag, { ...info, mediaType: types.get(info.digest) });
-    } catch (e) {
-      r.untagged = { error: e };
+  /**
+   * Tags and untagged manifests from one read where the provider lists manifests (the tags come with it); a failure
+   * of that read shows in the Untagged node, and the tags then come from the tag list alone.
+   */
+  private async throughProvider(client: RegistryClient, provider: Provider, repository: string, r: RepoState): Promise<string[]> {
+    if (provider.listManifests) {
+      try {
+        const { rows, snapshot } = await readManifests(client, repository);
+        r.untagged = { rows: untaggedGarbage(rows) };
+        const details = snapshot.order.flatMap((tag) => {
+          const d = snapshot.details?.get(tag);
+          return d ? [{ ...d, mediaType: d.mediaType ?? snapshot.tags.get(tag)?.mediaType }] : [];
+        });
+        return this.recordDetails(r, details);
+      } catch (e) {
+        if (isRegistryError(e, 'CANCELLED')) throw e;
+        r.untagged = { error: e };
+      }
     }
+    return this.recordDetails(r, await provider.listTagDetails!(repository));
   }
 
   /** Resolves the digests of `visible` tags in the background, redrawing as they come in. */

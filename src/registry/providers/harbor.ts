@@ -7,7 +7,7 @@ import { statusError, type Operation } from '../status';
 import type { HttpResponse } from '../transport';
 import type { Platform } from '../types';
 import { allNumberedPages, dateOf, jsonBody } from './paging';
-import type { Lock, ManifestDetail, Provider } from './types';
+import type { Lock, ManifestDetail, Provider, TagDetail } from './types';
 
 const API = '/api/v2.0';
 const PAGE_SIZE = 100; // Harbor answers 422 above 100
@@ -77,6 +77,14 @@ export function harborProvider(session: Session): Provider {
     });
   }
 
+  function tagDetails(all: { detail: ManifestDetail; tags: HarborTag[] }[]): TagDetail[] {
+    return all.flatMap(({ detail, tags }) =>
+      tags
+        .filter((t) => text(t.name))
+        .map((t) => ({ tag: t.name as string, digest: detail.digest, mediaType: detail.mediaType, size: detail.size, pushed: dateOf(t.push_time), ...(t.immutable === true ? { locked: IMMUTABLE } : {}) })),
+    );
+  }
+
   async function names(path: string, what: string, field: string, signal?: AbortSignal): Promise<string[]> {
     const rows = await allNumberedPages(session, path, PAGE_SIZE, {
       request: request(signal),
@@ -97,12 +105,11 @@ export function harborProvider(session: Session): Provider {
       return out.sort();
     },
     listManifests: async (repository, signal) => (await artifacts(repository, signal)).map((a) => a.detail),
-    listTagDetails: async (repository, signal) =>
-      (await artifacts(repository, signal)).flatMap(({ detail, tags }) =>
-        tags
-          .filter((t) => text(t.name))
-          .map((t) => ({ tag: t.name as string, digest: detail.digest, mediaType: detail.mediaType, size: detail.size, pushed: dateOf(t.push_time), ...(t.immutable === true ? { locked: IMMUTABLE } : {}) })),
-      ),
+    listTagDetails: async (repository, signal) => tagDetails(await artifacts(repository, signal)),
+    listTagsAndManifests: async (repository, signal) => {
+      const all = await artifacts(repository, signal);
+      return { tags: tagDetails(all), manifests: all.map((a) => a.detail) };
+    },
     untag: async (repository, tag, signal) => {
       const { project, repo } = harborPath(repository);
       const res = await session.send(`${API}/projects/${project}/repositories/${repo}/artifacts/${encodeURIComponent(tag)}/tags/${encodeURIComponent(tag)}`, { method: 'DELETE', login: 'basic', signal });

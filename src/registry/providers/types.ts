@@ -47,6 +47,8 @@ export interface Provider {
   listTagDetails?(repository: string, signal?: AbortSignal): Promise<TagDetail[]>;
   /** Every manifest of the repository, untagged ones included, complete. */
   listManifests?(repository: string, signal?: AbortSignal): Promise<ManifestDetail[]>;
+  /** Both lists from one walk, where the service's one list carries both (Harbor's artifacts). */
+  listTagsAndManifests?(repository: string, signal?: AbortSignal): Promise<{ tags: TagDetail[]; manifests: ManifestDetail[] }>;
   /** Removes one tag and keeps the image. */
   untag?(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
 }

@@ -3,14 +3,19 @@
 //    (the limit) vs a loop of `skopeo inspect --raw | sha256sum`;
 //  - pruning 500 of 1000 digests: `regx prune --yes` vs a raw DELETE loop at the same concurrency (digests known in
 //    advance), and vs the "seed flow" (list the tags, HEAD each, DELETE the doomed ones, with no re-check at all):
-//    the difference is what regx's safety costs.
-// Targets (2-core machine): digests ≤ 1.3× raw HEAD and ≥ 15× faster than skopeo; prune ≤ 1.2× raw DELETE.
-import { execFileSync, spawnSync } from 'node:child_process';
+//    the difference is what regx's safety costs;
+//  - listing 1000 tags with their digests through a hosted registry's API (FAKE ACR and FAKE Harbor in front of the
+//    same registry): requests and time with the provider vs the plain V2 path (tag list + a HEAD per tag).
+// Targets (2-core machine): digests ≤ 1.3× raw HEAD and ≥ 15× faster than skopeo; prune ≤ 1.2× raw DELETE; a hosted
+// listing of 1000 tags in ≤ 15 requests.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { undici } from '../../src/registry/undici';
 import { executePrune, previewPrune } from '../../src/ops';
 import { createRegistryClient } from '../../src/registry/client';
+import { startFakeAcr } from '../support/fake-acr';
+import { startFakeHarbor } from '../support/fake-harbor';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { FULL_ACCEPT, pushManyTags } from '../support/seed';
 import { ensureSystemPackages } from '../support/system';
@@ -46,6 +51,19 @@ function regx(args: string[]): string {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`regx ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
+}
+
+/** regx without blocking this process (which serves the fakes). */
+function regxAsync(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`regx ${args.join(' ')} failed (${code}): ${err}`))));
+  });
 }
 
 async function rawLoop(registry: TestRegistry, method: 'HEAD' | 'DELETE', paths: string[]): Promise<void> {
@@ -109,6 +127,53 @@ async function prunePhases(registry: TestRegistry, repository: string, range: st
   }
 }
 
+interface HostedRow {
+  service: string;
+  providerMs: number;
+  providerRequests: number;
+  v2Ms: number;
+  v2Requests: number;
+}
+
+/**
+ * `regx tags --digests` of a 1000-tag repository through a hosted registry's fake: once with its provider (the tag
+ * list carries the digests), once with --provider distribution (the V2 tag list, then a HEAD per tag). Both answers
+ * must be the registry's digests; the fake's log counts the requests.
+ */
+async function hostedListing(): Promise<HostedRow[]> {
+  // A registry of its own: the fakes read the registry's storage for each answer, so other repositories would only
+  // slow the fake down.
+  const registry = await startRegistry({ auth: 'none' });
+  const repository = 'team/web'; // Harbor: project team
+  const { digests } = await pushManyTags(registry, repository, TAGS, { distinctDigests: true });
+  const user = { username: 'bench-user', password: `bench-${process.pid}-pw` };
+  const env = { REGX_USERNAME: user.username, REGX_PASSWORD: user.password };
+  const acr = await startFakeAcr({ registry, users: [user] });
+  const harbor = await startFakeHarbor({ registry, users: [user], publicProjects: [] });
+  try {
+    const out: HostedRow[] = [];
+    for (const [service, fake] of [['ACR', acr], ['Harbor', harbor]] as const) {
+      const run = async (provider: string): Promise<{ ms: number; requests: number }> => {
+        const before = fake.requests().length;
+        let json = '';
+        const args = ['tags', `${fake.host}/${repository}`, '--digests', '--json', '--provider', provider, '--concurrency', String(CONCURRENCY)];
+        const ms = await timeAsync(async () => void (json = await regxAsync(args, env)));
+        const rows = JSON.parse(json) as { tag: string; digest: string }[];
+        const wrong = rows.filter((r) => digests[r.tag] !== r.digest);
+        if (rows.length !== TAGS || wrong.length) throw new Error(`${service} (${provider}): ${rows.length} tags, ${wrong.length} with a wrong digest`);
+        return { ms, requests: fake.requests().length - before };
+      };
+      const p = await run(service.toLowerCase());
+      const v2 = await run('distribution');
+      out.push({ service, providerMs: p.ms, providerRequests: p.requests, v2Ms: v2.ms, v2Requests: v2.requests });
+    }
+    return out;
+  } finally {
+    await Promise.all([acr.stop(), harbor.stop()]);
+    await registry.stop();
+  }
+}
+
 async function main(): Promise<void> {
   ensureSystemPackages(['docker-registry', 'skopeo']);
   const registry = await startRegistry({ auth: 'none' });
@@ -158,6 +223,8 @@ async function main(): Promise<void> {
     // executor: the deletes (on the plan's read, which is fresh) and its read afterwards that looks for lost tags.
     const phases = await prunePhases(registry, 'prune-c', range);
 
+    const hostedRows = await hostedListing();
+
     const regxMs = median(regxRuns);
     const rawMs = median(rawRuns);
     const rows: [string, string, string, string][] = [
@@ -165,6 +232,12 @@ async function main(): Promise<void> {
       [`resolve ${TAGS} digests`, `regx tags --digests: ${seconds(regxMs)}`, `skopeo inspect --raw | sha256sum loop: ${seconds(skopeoMs)}`, `${(skopeoMs / regxMs).toFixed(1)}× faster (target ≥ 15×)`],
       [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `raw DELETE loop (${CONCURRENCY} conns): ${seconds(rawDeleteMs)}`, `${(pruneMs / rawDeleteMs).toFixed(2)}× raw (target ≤ 1.2×)`],
       [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `seed flow, no re-check (list, HEAD, DELETE): ${seconds(seedMs)}`, `${(pruneMs / seedMs).toFixed(2)}× the unsafe flow`],
+      ...hostedRows.map((h): [string, string, string, string] => [
+        `list ${TAGS} tags with digests (fake ${h.service})`,
+        `regx tags --digests, ${h.service} API: ${seconds(h.providerMs)}, ${h.providerRequests} requests`,
+        `same through V2 (list + HEAD each): ${seconds(h.v2Ms)}, ${h.v2Requests} requests`,
+        `${(h.v2Ms / h.providerMs).toFixed(1)}× faster, ${h.providerRequests} requests (target ≤ 15)`,
+      ]),
     ];
     const table = ['| task | regx | peer | ratio |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
     const breakdown = `prune phases (in-process): plan read of ${TAGS} tags ${seconds(phases.planMs)}, executor ${seconds(phases.executeMs)} (${PRUNE} deletes and ${phases.reads} full read${phases.reads === 1 ? '' : 's'} of the repository)`;
@@ -173,7 +246,7 @@ async function main(): Promise<void> {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, 'bench.json'),
-      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, phases, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
+      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, phases, hosted: hostedRows, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
     );
   } finally {
     await registry.stop();

@@ -35,6 +35,25 @@ async function children(client: RegistryClient, repository: string, infos: Diges
   return new Map([...listed, ...read]);
 }
 
+/**
+ * digest → the date an age rule judges it by: the service's push time where it gives one, the image's own created
+ * date otherwise. An image with several tags is as young as its most recently pushed tag (so it is never judged
+ * older than a tag on it says).
+ */
+async function ages(client: RegistryClient, repository: string, infos: DigestInfo[], details: TagDetail[], options: SnapshotOptions): Promise<Map<string, Date | undefined>> {
+  const pushed = new Map<string, Date>();
+  const unknown = new Set<string>();
+  for (const d of details) {
+    const youngest = pushed.get(d.digest);
+    if (!d.pushed) unknown.add(d.digest);
+    else if (!youngest || d.pushed > youngest) pushed.set(d.digest, d.pushed);
+  }
+  // A digest with one tag of unknown push time is judged by its created date, the way V2 judges every image.
+  for (const digest of unknown) pushed.delete(digest);
+  const read = await readCreated(client, repository, infos.filter((i) => !pushed.has(i.digest)), options);
+  return new Map([...read, ...pushed]);
+}
+
 /** The tag list and the manifest list: from one walk where the service has one, else both lists side by side. */
 async function bothLists(provider: Provider, repository: string, signal?: AbortSignal): Promise<{ details: TagDetail[]; manifests?: ManifestDetail[] }> {
   if (provider.listTagsAndManifests) {
@@ -59,7 +78,7 @@ export async function readThroughProvider(client: RegistryClient, provider: Prov
   options.onProgress?.(details.length, details.length);
   const infos = [...tags.values()];
   const kids = options.withIndexes === false ? new Map<string, Platform[]>() : await children(client, repository, infos, manifests, options);
-  const created = options.withCreated ? await readCreated(client, repository, infos.filter((i) => details.every((d) => d.digest !== i.digest || !d.pushed)), options) : undefined;
+  const created = options.withCreated ? await ages(client, repository, infos, details, options) : undefined;
   return {
     repository,
     readAt,

@@ -11,7 +11,7 @@ import { expectExit, expectShortError, head, regx, useCliScratchHome } from '../
 import { ACR_REFRESH_USER, startFakeAcr, type FakeAcr } from '../support/fake-acr';
 import { startFaultServer } from '../support/fault-server';
 import { startRegistry, type TestRegistry } from '../support/registry';
-import { storedRepository } from '../support/registry-storage';
+import { backdate, storedRepository } from '../support/registry-storage';
 import { pushImage, pushIndex, pushManifest, pushManyTags, pushReferrer, type PushedImage, type PushedIndex } from '../support/seed';
 
 const ADMIN = { username: 'acr-admin', password: 'admin-pw-provider-acr-1' };
@@ -159,6 +159,22 @@ describe('ACR provider (fake ACR over a real registry)', function () {
     const stored = storedRepository(reg.dataDir, 'app').manifests.map((m) => m.digest);
     assert.ok(!stored.includes(orphan.digest), 'the orphan is still stored');
     for (const kept of [signature, ...multi.children.map((c) => c.digest), multi.digest, v1.digest, v2.digest]) assert.ok(stored.includes(kept), kept);
+  });
+
+  it('--older-than goes by ACR’s push times (an image rebuilt today but pushed long ago is old), the youngest tag on an image counting', async () => {
+    const now = new Date();
+    const old = await pushImage(reg, 'aged', ['1.0.0'], { salt: 'acr-aged-1', created: now });
+    await pushImage(reg, 'aged', ['1.1.0'], { salt: 'acr-aged-2', created: now });
+    const shared = await pushImage(reg, 'aged', ['1.2.0', '1.2-latest'], { salt: 'acr-aged-3', created: now });
+    const ago = new Date(Date.now() - 60 * 86_400_000);
+    for (const tag of ['1.0.0', '1.2.0']) backdate(reg.dataDir, 'aged', { tag }, ago); // 1.2-latest stays young
+    const r = await run(['prune', `${acr.url}/aged`, '--semver', '<2.0.0', '--older-than', '30d', '--protect', '^none$', '--dry-run', '--json']);
+    expectExit(r, 0);
+    const plan = (JSON.parse(r.stdout) as { plan: { tag: string; digest: string; action: string }[] }).plan;
+    const fate = Object.fromEntries(plan.map((e) => [e.tag, e.action]));
+    assert.deepEqual(fate, { '1.0.0': 'delete', '1.1.0': 'keep', '1.2.0': 'keep', '1.2-latest': 'keep' }, JSON.stringify(plan));
+    assert.equal(plan.find((e) => e.tag === '1.0.0')?.digest, old.digest);
+    assert.equal(plan.find((e) => e.tag === '1.2.0')?.digest, shared.digest);
   });
 
   it('bad input: an unknown provider is exit 2 before any request', async () => {

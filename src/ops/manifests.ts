@@ -5,25 +5,19 @@
 import { describeUses, referencedByStaying, type IndexUse } from '../prune/graph';
 import { RegistryError } from '../registry/errors';
 import { isIndex } from '../registry/mediatypes';
-import type { Lock } from '../registry/providers';
+import type { ManifestDetail } from '../registry/providers';
 import type { Platform, RegistryClient } from '../registry/types';
 import { mapLimit } from '../registry/concurrency';
 import { digestCache } from './cache';
 import { readIndexes } from './manifest-reads';
 import { readSnapshot, tagsByDigest, type RepositorySnapshot } from './snapshot';
 
-export interface ManifestRow {
-  digest: string;
-  tags: string[];
-  mediaType?: string;
-  size?: number;
-  created?: Date;
-  platform?: string;
+/** A manifest as the service lists it, and what the repository says of it. */
+export interface ManifestRow extends ManifestDetail {
   /** Indexes that name it as one of their manifests. */
   childOf?: string[];
   /** The image it refers to (a signature, an SBOM, an attestation). */
   subject?: string;
-  locked?: Lock;
   /** Why something tagged still needs it ("part of app:latest (linux/amd64)"); undefined when nothing does. */
   neededBy?: string;
 }

@@ -22,7 +22,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { TestRegistry } from './registry';
@@ -228,7 +228,6 @@ export async function startFakeAcr(options: FakeAcrOptions): Promise<FakeAcr> {
   const attrs = new Map<string, Partial<ChangeableAttributes>>(); // r:repo, m:repo@digest, t:repo:tag
   const cursors = new Map<string, Sortable>();
   const log: FakeAcrLogEntry[] = [];
-  const sockets = new Set<Socket>();
   let host = '';
   const tokens = new Tokens(options.tokenTtlSeconds ?? 3600);
 
@@ -472,17 +471,9 @@ export async function startFakeAcr(options: FakeAcrOptions): Promise<FakeAcr> {
       });
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  host = listening.host;
 
-  let stopped = false;
   const fake: FakeAcr = {
     url: `http://${host}`,
     host,
@@ -495,12 +486,7 @@ export async function startFakeAcr(options: FakeAcrOptions): Promise<FakeAcr> {
         const pathOk = filter.path === undefined || (typeof filter.path === 'string' ? p.startsWith(filter.path) : filter.path.test(p));
         return pathOk && (filter.method === undefined || r.method === filter.method.toUpperCase());
       }),
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: listening.stop,
   };
   Object.defineProperty(fake, inspect.custom, { value: () => `FakeAcr(${fake.url})`, enumerable: false });
   return fake;

@@ -19,7 +19,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { TestRegistry } from './registry';
@@ -521,17 +521,16 @@ export async function startFakeHarbor(options: FakeHarborOptions): Promise<FakeH
     res.on('finish', () => (entry.status = res.statusCode));
     void handle({ req, res, url: new URL(req.url ?? '/', 'http://fake-harbor.invalid'), who: basicUser(users, req.headers.authorization) });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server);
   const pathOf = (u: string): string => u.split('?')[0];
   const pathMatches = (u: string, p: string | RegExp): boolean => (typeof p === 'string' ? pathOf(u).startsWith(p) : p.test(pathOf(u)));
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    url: `http://${listening.host}`,
+    host: listening.host,
     users,
     addImmutableRule: (repository, tagPattern) => void state.rules.push({ repository, pattern: new RegExp(`^(?:${tagPattern})$`) }),
     log,
     requests: (f = {}) => log.filter((e) => (f.method === undefined || e.method === f.method.toUpperCase()) && (f.path === undefined || pathMatches(e.url, f.path))),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
+    stop: listening.stop,
   };
 }

@@ -5,7 +5,8 @@
 // Authorization header was sent and its scheme).
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface FaultRequestRecord {
   method: string;
@@ -139,8 +140,6 @@ export async function startFaultServer(routesOrHandler: FaultRoute[] | FaultHand
   let handler: FaultHandler = Array.isArray(routesOrHandler) ? routesHandler(routesOrHandler) : routesOrHandler;
   const log: FaultRequestRecord[] = [];
   const hits = new Map<string, number>();
-  const sockets = new Set<Socket>();
-
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -173,16 +172,8 @@ export async function startFaultServer(routesOrHandler: FaultRoute[] | FaultHand
       });
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  let stopped = false;
+  const listening = await listenOnLoopback(server);
+  const port = listening.port;
   const self: FaultServer = {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
@@ -201,12 +192,7 @@ export async function startFaultServer(routesOrHandler: FaultRoute[] | FaultHand
     setRoutes: (next) => {
       handler = Array.isArray(next) ? routesHandler(next) : next;
     },
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: listening.stop,
   };
   return self;
 }

@@ -15,6 +15,7 @@ Usage:
   regx inspect <ref> [--json]
   regx manifests <registry>/<repo> [--untagged] [--json]
   regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--json]
+  regx delete <registry>/<repo> --all [--dry-run] [--yes] [--json]
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
   regx prune <registry>/<repo> --semver <range> [--untagged] [--versioning semver|docker|loose] [--variant <regex>]
              [--keep N] [--keep-per major|minor] [--prerelease] [--protect <regex>]... [--older-than <30d|12h>]
@@ -43,7 +44,8 @@ variant: 3.11-slim, 3.11.6-alpine3.18; --keep counts per variant and precision; 
 delete and prune ask before deleting; without a terminal they need --yes, and --dry-run changes nothing.
 Before each delete the tags are read again when the last read is older than --max-staleness SECONDS
 (default 10), and always after you confirmed at the prompt. delete refuses to delete a platform image
-of a multi-arch image that stays unless --force is given.
+of a multi-arch image that stays unless --force is given. delete --all deletes every tagged image of the
+repository (each listed with its tags first; locked ones are skipped).
 Exit codes: 0 done, 1 an operation failed (or a tag was lost while deleting), 2 bad usage or bad input.
 `;
 
@@ -64,7 +66,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
   digest: { run: commands.digest, flags: {} },
   inspect: { run: commands.inspect, flags: { json: {} } },
   manifests: { run: commands.manifests, flags: { json: {}, untagged: {} } },
-  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, 'max-staleness': { value: true } } },
+  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'max-staleness': { value: true } } },
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
   prune: {
     run: commands.prune,

@@ -50,6 +50,8 @@ export interface ExecuteOptions {
   /** Abort: no new delete starts; those in flight finish and are reported. */
   signal?: AbortSignal;
   onProgress?: (event: DeletionProgress) => void;
+  /** Called as the DELETE of an item is sent (its outcome follows as an onProgress event). */
+  onStart?: (item: { digest: string; tags: string[] }) => void;
   /** Called when the executor starts reading the repository again (for a progress message). */
   onReread?: () => void;
 }
@@ -234,6 +236,7 @@ class Run {
       this.options.onProgress?.({ type, digest: item.digest, tags: item.tags, done: ++this.done, total: this.total, ...extra });
     try {
       // The user's signal is not passed on: a delete in flight finishes, so its outcome is known.
+      this.options.onStart?.({ digest: item.digest, tags: item.tags });
       const r = await this.client.deleteManifest(this.repository, item.digest);
       if (r.alreadyGone) await this.confirmGone(item);
       for (const t of item.tags) this.removed.add(t);

@@ -7,7 +7,8 @@ export { deleteReviewed, reviewDeletion, type DeleteOptions, type DeletionReview
 export { executePrune, keepingTags, previewPrune, pruneDeletions, type PreviewOptions, type PrunePreview } from './prune';
 export { readManifests, untaggedGarbage, type ManifestListing, type ManifestRow } from './manifests';
 export { readTags, tagStates, type ReadTagsOptions } from './tags';
-export { reviewUntag, untagReviewed, type UntagResult, type UntagReview } from './untag';
+export { reviewUntag, untagMethod, untagReviewed, type UntagMethod, type UntagResult, type UntagReview } from './untag';
+export { reviewRepositoryDeletion } from './delete-repository';
 export { readSnapshot, snapshotAge, tagsByDigest, type RepositorySnapshot, type SnapshotOptions } from './snapshot';
 export { checkDeletions, findLostTags, type Verdict } from './checks';
 export { digestCache } from './cache';

@@ -1,6 +1,8 @@
 // Untag: remove one tag and keep the image. Where the registry's provider has its own tag delete (ACR, Harbor), or
-// the registry deletes a tag by name (OCI, distribution 3.x), that is one request. Where it cannot (distribution 2.8), the fallback points the tag at a unique throw-away manifest and
-// deletes that — the deletion going through the executor like every other — so the placeholder never stays behind.
+// the registry deletes a tag by name (OCI, distribution 3.x), that is one request. Where it cannot (distribution 2.8),
+// the fallback points the tag at a unique throw-away manifest and deletes that — the deletion going through the
+// executor like every other — so the placeholder never stays behind. untagMethod finds out which way applies without
+// changing anything, so a face can ask once, in the words that fit.
 //
 // The fallback always ends in a known state: cancelling before the tag is rewritten changes nothing; once the
 // placeholder is being written, the steps are finished (or, when the placeholder cannot be deleted, undone by
@@ -10,6 +12,7 @@ import { throwIfAborted } from '../registry/concurrency';
 import { describeError, isRegistryError, RegistryError } from '../registry/errors';
 import { sha256Digest } from '../registry/manifest';
 import { OCI_EMPTY, OCI_MANIFEST } from '../registry/mediatypes';
+import type { Lock } from '../registry/providers';
 import type { RegistryClient } from '../registry/types';
 import { digestCache } from './cache';
 import { executeDeletions, type DeletionResult } from './executor';
@@ -23,17 +26,23 @@ export interface UntagReview {
   /** The image's other tags: they stay. */
   otherTags: string[];
   snapshot: RepositorySnapshot;
+  /** Why the service will not remove this tag (ACR: the tag's delete or write disabled; Harbor: an immutable tag). */
+  locked?: Lock;
 }
+
+/** `provider`: the provider's tag delete; `registry`: the V2 DELETE by tag; `placeholder`: the throw-away fallback. */
+export type UntagMethod = 'provider' | 'registry' | 'placeholder';
 
 export interface UntagOptions {
   /** Use the throw-away placeholder where the registry cannot delete a tag alone. */
   fallback?: boolean;
+  /** What untagMethod found: with `placeholder` (and `fallback`) the DELETE by tag known to be refused is not sent again. */
+  method?: UntagMethod;
   signal?: AbortSignal;
 }
 
 export interface UntagResult {
-  /** `provider`: the provider's tag delete; `registry`: the V2 DELETE by tag; `placeholder`: the throw-away fallback. */
-  method: 'provider' | 'registry' | 'placeholder';
+  method: UntagMethod;
   /** Cancel was asked for while the placeholder steps ran: they were finished first. */
   finishedDespiteCancel?: boolean;
   /** The executor's report for the placeholder (lost tags included). */
@@ -45,7 +54,27 @@ export async function reviewUntag(client: RegistryClient, repository: string, ta
   const manifest = await client.getManifest(repository, tag, options.signal);
   const snapshot = await readSnapshot(client, repository, { signal: options.signal, concurrency: options.concurrency });
   const otherTags = (tagsByDigest(snapshot).get(manifest.digest) ?? []).filter((t) => t !== tag);
-  return { repository, tag, digest: manifest.digest, otherTags, snapshot };
+  const locked = snapshot.details?.get(tag)?.locked;
+  return { repository, tag, digest: manifest.digest, otherTags, snapshot, ...(locked ? { locked } : {}) };
+}
+
+/**
+ * How this registry can remove a tag alone, found out without changing anything, so a face can say what will happen
+ * before it asks: the provider's own tag delete where there is one; otherwise a DELETE by tag of a tag that cannot
+ * exist (a random name). Distribution 3 and OCI 1.1 registries answer it 404 (or 202: nothing was there to remove);
+ * distribution 2.8 answers 400 DIGEST_INVALID. A 405, 401 or 403 is thrown: no way of untagging would get through.
+ */
+export async function untagMethod(client: RegistryClient, repository: string, signal?: AbortSignal): Promise<UntagMethod> {
+  const provider = await client.provider(signal);
+  if (provider.untag) return 'provider';
+  try {
+    await client.deleteTag(repository, `regx-untag-probe-${randomUUID()}`, signal);
+    return 'registry';
+  } catch (e) {
+    if (isRegistryError(e, 'MANIFEST_UNKNOWN') || isRegistryError(e, 'NOT_FOUND')) return 'registry';
+    if (isRegistryError(e, 'UNTAG_UNSUPPORTED')) return 'placeholder';
+    throw e;
+  }
 }
 
 export async function untagReviewed(client: RegistryClient, review: UntagReview, options: UntagOptions = {}): Promise<UntagResult> {
@@ -54,6 +83,7 @@ export async function untagReviewed(client: RegistryClient, review: UntagReview,
     await provider.untag(review.repository, review.tag, options.signal);
     return { method: 'provider' };
   }
+  if (options.method === 'placeholder' && options.fallback) return untagByPlaceholder(client, review, options.signal);
   try {
     await client.deleteTag(review.repository, review.tag, options.signal);
     return { method: 'registry' };

@@ -12,7 +12,7 @@ import * as semver from 'semver';
 import { isIndex } from '../registry/mediatypes';
 import type { Platform } from '../registry/types';
 import { describeUses, referencedByStaying, type IndexUse } from './graph';
-import { compilePolicy, type CompiledPolicy, type PrunePolicy } from './policy';
+import { checkRange, checkVersioning, compilePolicy, type CompiledPolicy, type PrunePolicy } from './policy';
 import { compareNewestFirst, parseVersion, precisionName, type Version } from './versions';
 
 export interface TagState {
@@ -85,8 +85,21 @@ function schemeWords(p: CompiledPolicy): string {
   return p.versioning === 'semver' ? '' : ` (${p.versioning} versioning)`;
 }
 
-function inRange(v: Version, p: CompiledPolicy): boolean {
+function inRange(v: Version, p: Pick<CompiledPolicy, 'range' | 'versioning' | 'includePrerelease'>): boolean {
   return semver.satisfies(v.range, p.range, { includePrerelease: p.versioning === 'semver' && p.includePrerelease });
+}
+
+/**
+ * The tags a range takes in on its own, matched as the planner matches them (versions of the scheme, prereleases
+ * only when included), before protection, keep and age: for a count shown while the range is typed.
+ * Throws BAD_INPUT like the policy's validators.
+ */
+export function tagsInRange(tags: readonly string[], policy: Pick<PrunePolicy, 'range' | 'versioning' | 'includePrerelease'>): string[] {
+  const p = { range: checkRange(policy.range), versioning: checkVersioning(policy.versioning ?? 'semver'), includePrerelease: policy.includePrerelease === true };
+  return tags.filter((tag) => {
+    const v = parseVersion(tag, p.versioning);
+    return v !== undefined && (!v.prerelease || p.includePrerelease) && inRange(v, p);
+  });
 }
 
 function keptTagsPhrase(tags: string[]): string {
@@ -144,7 +157,7 @@ function decideAlone(works: Work[], p: CompiledPolicy): void {
       continue;
     }
     w.entry.action = 'delete';
-    w.entry.reason = `delete: ${w.state.tag} matches ${p.range}${p.maxCreated !== undefined ? `, older than ${p.olderThan}` : ''}${schemeWords(p)}`;
+    w.entry.reason = `delete: matches ${p.range}${p.maxCreated !== undefined ? `, older than ${p.olderThan}` : ''}${schemeWords(p)}`;
   }
 }
 
@@ -238,7 +251,8 @@ function planNotes(works: Work[], tagsPerDigest: Map<string, number>, indexDiges
     );
   }
   const shared = [...tagsPerDigest.values()].filter((n) => n > 1).length;
-  if (shared > 0) notes.push(`${shared} of the images to delete carry more than one tag; all of those tags go with it.`);
+  if (shared === 1) notes.push('1 of the images to delete carries more than one tag; all of its tags go with it.');
+  else if (shared > 1) notes.push(`${shared} of the images to delete carry more than one tag; all of those tags go with them.`);
   const unresolved = works.filter((w) => !w.state.digest).length;
   if (unresolved > 0) {
     notes.push(`${unresolved} tag${unresolved === 1 ? '' : 's'} could not be resolved and will not be deleted; tags and digests are checked again right before deleting.`);

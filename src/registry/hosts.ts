@@ -18,3 +18,11 @@ export function isLoopbackHost(host: string): boolean {
   const hostname = host.replace(/:\d+$/, '');
   return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
 }
+
+/**
+ * Docker Hub counts every manifest GET as a pull against the user's pull limit (a HEAD is free): nothing should read
+ * manifests there that the user did not ask for.
+ */
+export function limitsManifestReads(host: string): boolean {
+  return /(^|\.)docker\.io(:\d+)?$/.test(host);
+}

@@ -3,12 +3,14 @@
 // rule that credentials go only to the registry's own origin), auth.ts (challenges, tokens) and transport.ts
 // (undici, retries, deadlines). References are values (reference.ts); errors are values (errors.ts).
 export { createRegistryClient } from './client';
-export { isHostedRegistry, isLoopbackHost, isSelfHostedDistribution } from './hosts';
+export { isHostedRegistry, isLoopbackHost, isSelfHostedDistribution, limitsManifestReads } from './hosts';
 export { badInput, capitalise, describeError, errorSentence, isAuthError, isGone, isRegistryError, RegistryError, stopsBatch, type ErrorCode, type Need } from './errors';
 export { formatReference, isDigest, parseReference, parseRegistry, registryKey, shortDigest, validateDigest, validateRepository, validateTag, type Reference, type RegistryAddress } from './reference';
 export { DOCKER_HUB } from './reference';
 export { isIndex, manifestKind, MANIFEST_ACCEPT, type ManifestKind } from './mediatypes';
 export { formatSize } from './format';
+export { httpsFailureMeansPlainHttp } from './transport';
+export { mapLimit } from './concurrency';
 export { redact } from './redact';
 export type * from './types';
 export { checkProviderChoice, PROVIDER_CHOICES, type Lock, type ManifestDetail, type Provider, type ProviderChoice, type ProviderName, type TagDetail } from './providers';

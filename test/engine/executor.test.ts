@@ -186,7 +186,16 @@ describe('the executor (real registry)', function () {
       // 2.0.0 shares its image with latest: the planner skips it, the executor never sees it.
       assert.deepEqual(plan.entries.filter((e) => e.action === 'delete').map((e) => e.tag), ['v1.3.0', '1.1.0', '1.0.0']);
       const events: DeletionProgress[] = [];
-      const result = await execute(client, plan, { onProgress: (e: DeletionProgress) => events.push(e) });
+      const order: string[] = [];
+      const result = await execute(client, plan, {
+        onStart: (item: { digest: string }) => order.push(`start ${item.digest}`),
+        onProgress: (e: DeletionProgress) => {
+          events.push(e);
+          order.push(`${e.type} ${e.digest}`);
+        },
+      });
+      // Each DELETE is announced as it is sent, before its outcome.
+      for (const digest of result.deleted) assert.ok(order.indexOf(`start ${digest}`) >= 0 && order.indexOf(`start ${digest}`) < order.indexOf(`deleted ${digest}`), order.join(', '));
       assert.deepEqual([...result.deleted].sort(), [app.tags['1.0.0'], app.tags['1.1.0'], app.tags['v1.3.0']].sort());
       assert.deepEqual(result.skipped, []);
       assert.deepEqual(result.failed, []);

@@ -74,8 +74,8 @@ describe('planning with versioning schemes (a python-like repository)', () => {
       '3.11': 'keep: outside <3.11 (docker versioning)',
       '3.10.13': 'keep: one of the 1 newest X.Y.Z tags (docker versioning)',
       '3.10': 'keep: one of the 1 newest X.Y tags (docker versioning)',
-      '3.9.18': 'delete: 3.9.18 matches <3.11 (docker versioning)',
-      '3.9': 'delete: 3.9 matches <3.11 (docker versioning)',
+      '3.9.18': 'delete: matches <3.11 (docker versioning)',
+      '3.9': 'delete: matches <3.11 (docker versioning)',
       '1.2.3.4': 'keep: one of the 1 newest X.Y.Z.W tags (docker versioning)',
       '3.11-alpine': 'keep: outside <3.11 (docker versioning)',
       '3.11.6-alpine3.18': 'keep: outside <3.11 (docker versioning)',
@@ -89,8 +89,8 @@ describe('planning with versioning schemes (a python-like repository)', () => {
 
   it('docker with a variant filter: only the slim tags are considered', () => {
     const f = fate(PYTHON_LIKE, { range: '*', versioning: 'docker', variant: '^slim$' });
-    assert.equal(f['3.11-slim'], 'delete: 3.11-slim matches * (docker versioning)');
-    assert.equal(f['3.11.6-slim'], 'delete: 3.11.6-slim matches * (docker versioning)');
+    assert.equal(f['3.11-slim'], 'delete: matches * (docker versioning)');
+    assert.equal(f['3.11.6-slim'], 'delete: matches * (docker versioning)');
     assert.equal(f['3.9'], 'keep: variant (none) not selected by ^slim$');
     assert.equal(f['3.11.6-alpine3.18'], 'keep: variant alpine3.18 not selected by ^slim$');
   });
@@ -101,10 +101,10 @@ describe('planning with versioning schemes (a python-like repository)', () => {
       '3.11.6': 'keep: outside <3.11 (loose versioning)',
       '3.11': 'keep: outside <3.11 (loose versioning)',
       '3.10.13': 'keep: one of the 1 newest in range (loose versioning)',
-      '3.10': 'delete: 3.10 matches <3.11 (loose versioning)',
-      '3.9.18': 'delete: 3.9.18 matches <3.11 (loose versioning)',
-      '3.9': 'delete: 3.9 matches <3.11 (loose versioning)',
-      '1.2.3.4': 'delete: 1.2.3.4 matches <3.11 (loose versioning)',
+      '3.10': 'delete: matches <3.11 (loose versioning)',
+      '3.9.18': 'delete: matches <3.11 (loose versioning)',
+      '3.9': 'delete: matches <3.11 (loose versioning)',
+      '1.2.3.4': 'delete: matches <3.11 (loose versioning)',
       '3.11-alpine': 'keep: not a version (loose versioning)',
       '3.11-slim': 'keep: not a version (loose versioning)',
       '3.11.6-alpine3.18': 'keep: not a version (loose versioning)',
@@ -118,7 +118,7 @@ describe('planning with versioning schemes (a python-like repository)', () => {
     const f = fate(PYTHON_LIKE, { range: '<3.11', keep: 1 });
     assert.equal(f['3.11'], 'keep: not semver');
     assert.equal(f['3.11.6-slim'], 'keep: prerelease (not included)');
-    assert.equal(f['3.9.18'], 'delete: 3.9.18 matches <3.11');
+    assert.equal(f['3.9.18'], 'delete: matches <3.11');
   });
 });
 

@@ -5,6 +5,7 @@ import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, imageArg, maxStaleness, notConfirmed, withClient, type Context } from '../context';
 import { GC_HINT, listNames, printJson } from '../output';
 import { deletionExitCode, reportDeletion } from '../report';
+import { deleteRepository } from './delete-repository';
 
 function describe(where: string, image: ImageToDelete, say: (line: string) => void): void {
   say(`Deleting ${image.digest} from ${where} removes ${image.tags.length} tag${image.tags.length === 1 ? '' : 's'}: ${listNames(image.tags)}`);
@@ -13,6 +14,7 @@ function describe(where: string, image: ImageToDelete, say: (line: string) => vo
 }
 
 export function deleteImage(ctx: Context): Promise<number> {
+  if (has(ctx.args, 'all')) return deleteRepository(ctx);
   const ref = imageArg(ctx);
   const json = has(ctx.args, 'json');
   const dryRun = has(ctx.args, 'dry-run');

@@ -20,6 +20,8 @@ function findTests(dir) {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: production }),
+  // The Cleanup Preview's webview script (src/extension/preview/webview): a browser bundle the panel loads.
+  build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, logLevel: 'warning', entryPoints: ['src/extension/preview/webview/main.ts'], outfile: 'dist/preview.js', minify: production }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', minify: production, banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(pkg.version) } }),
 ]);
 chmodSync('dist/cli.js', 0o755);

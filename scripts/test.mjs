@@ -61,6 +61,7 @@ const want = (s) => only.length === 0 || only.includes(s);
 if (!step('system packages', 'node', ['scripts/ensure-system-deps.mjs', 'docker-registry', 'skopeo', 'apache2-utils', 'openssl', 'chromium', 'ripgrep', 'libkrb5-dev'])) finish();
 if (!step('build', 'node', ['scripts/build.mjs'])) finish();
 step('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
+step('typecheck the Cleanup Preview page', 'npx', ['tsc', '-p', 'src/extension/preview/webview', '--noEmit']);
 step('lint', 'npx', ['eslint', 'src', 'test', 'scripts']);
 
 if (want('node')) await suite('node suite (engine, CLI, tree model) against real registries', 'npx', ['mocha', '--config', 'test/engine/.mocharc.json']);

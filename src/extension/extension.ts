@@ -5,24 +5,35 @@ import {
   addRegistry,
   addRepository,
   copyDigest,
+  chooseCaFile,
+  clearFilter,
   copyImageReference,
   copyPullCommand,
+  copyRepositoryName,
+  copyTag,
   deleteImage,
+  deleteRepository,
   deleteUntagged,
+  editAddress,
   editCredentials,
   filterRepositories,
+  filterTags,
   importDockerConfig,
+  markInsecure,
   openConfig,
   openManifest,
+  openRegistrySettings,
   pruneTags,
+  pullImage,
   refresh,
   removeRegistry,
   untag,
 } from './commands';
+import { initFeedback } from './commands/feedback';
 import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
 import type { CredentialStore } from '../engine';
 import { createLog } from './log';
-import { ManifestDocumentProvider, SCHEME } from './manifestProvider';
+import { ManifestDocumentProvider, SCHEME, showAsJson } from './manifestProvider';
 import type { ExplorerNode, LoadMoreNode } from './model/nodes';
 import { secretCredentialStore } from './secrets';
 import { RegistryTreeProvider } from './tree/provider';
@@ -65,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   });
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const explorer: Explorer = { context, log, secrets, tree, view };
+  initFeedback(context.globalState);
 
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(`registryExplorer.${id}`, fn as (...args: unknown[]) => unknown));
@@ -80,12 +92,22 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   register('copyDigest', (node?: ExplorerNode) => copyDigest(explorer, node));
   register('copyImageReference', (node?: ExplorerNode) => copyImageReference(explorer, node));
   register('copyPullCommand', (node?: ExplorerNode) => copyPullCommand(explorer, node));
+  register('copyTag', (node?: ExplorerNode) => copyTag(explorer, node));
+  register('pullImage', (node?: ExplorerNode) => pullImage(explorer, node));
+  register('copyRepositoryName', (node?: ExplorerNode) => copyRepositoryName(explorer, node));
+  register('deleteRepository', (node?: ExplorerNode) => deleteRepository(explorer, node));
   register('openManifest', (node?: ExplorerNode) => openManifest(explorer, node));
   register('openConfig', (node?: ExplorerNode) => openConfig(explorer, node));
   register('deleteImage', (node?: ExplorerNode, nodes?: ExplorerNode[]) => deleteImage(explorer, node, nodes));
   register('deleteUntagged', (node?: ExplorerNode, nodes?: ExplorerNode[]) => deleteUntagged(explorer, node, nodes));
   register('untag', (node?: ExplorerNode) => untag(explorer, node));
   register('pruneTags', (node?: ExplorerNode) => pruneTags(explorer, node));
+  register('filterTags', (node?: ExplorerNode) => filterTags(explorer, node));
+  register('clearFilter', (node?: ExplorerNode) => clearFilter(explorer, node));
+  register('editAddress', (node?: ExplorerNode) => editAddress(explorer, node));
+  register('openRegistrySettings', () => openRegistrySettings());
+  register('chooseCaFile', (node?: ExplorerNode) => chooseCaFile(explorer, node));
+  register('markInsecure', (node?: ExplorerNode) => markInsecure(explorer, node));
   register('showLog', () => log.show());
 
   context.subscriptions.push(
@@ -93,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
     tree,
     view,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new ManifestDocumentProvider((r) => tree.client(r))),
+    vscode.workspace.onDidOpenTextDocument(showAsJson),
     view.onDidChangeSelection(() => updateContextKeys(view)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;

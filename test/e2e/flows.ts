@@ -3,7 +3,8 @@
 // modal dialogs, notifications) and checks both what the screen shows and what the registry holds afterwards,
 // read over plain HTTP (./registry-http.ts). Flows that change a registry get a fresh one of their own.
 //   1 empty state → 2 Add Registry (Basic) → 3 tree → 4 Copy Digest → 5 Delete Image → 6 deletion disabled →
-//   7 Prune → 8 Open Manifest → 9 a hosted registry (fake ACR, ./hosted.ts)
+//   7 Prune → 8 Open Manifest → 9 a hosted registry (fake ACR, ./hosted.ts) → the wizards (./wizard-flows.ts) →
+//   actions and keys (./actions-flows.ts) → the Cleanup Preview (./preview-flows.ts)
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Flow, FlowContext } from './run-e2e';
@@ -11,11 +12,16 @@ import type { HostFixture } from '../extension/fixture';
 import type { TestConfig, TestRegistryInfo } from '../extension/host-channel';
 import { startRegistry, type RegistryAuth, type TestRegistry } from '../support/registry';
 import { seedStandard, type StandardDataset } from '../support/seed';
+import { flows as actionFlows } from './actions-flows';
 import { hostedAcr, startHostedAcr, withHostedAcr } from './hosted';
+import { flows as previewFlows } from './preview-flows';
+import { flows as wizardFlows } from './wizard-flows';
 import { expectedPrune, expectedTagOrder, without, type Fate } from './expectations';
 import { rawCatalog, rawDigest, rawManifest, rawTagDigests, rawTags, type RawTarget } from './registry-http';
+import { previewFrame, previewTitle, tableRows } from './preview-steps';
 import {
   addRegistryThroughPalette,
+  answerAddRegistry,
   answerStep,
   collapseAll,
   filesContaining,
@@ -23,13 +29,14 @@ import {
   pressQuickPickOk,
   readClipboard,
   readUserSettings,
-  readWholeQuickPick,
   rowsAtLevel,
   scrollTreeTo,
   startLongTaskRecorder,
+  stepValue,
   VIEW,
   waitForQuickInputTitle,
   waitForRowGone,
+  waitForStepMessage,
   waitForToastGone,
   widenSideBar,
 } from './steps';
@@ -140,6 +147,8 @@ function registry(config: TestConfig, name: Plan['name']): { info: TestRegistryI
 
 const DIGEST = /sha256:[0-9a-f]{64}/;
 const SIDEBAR_WIDTH = 500;
+/** VS Code's side bar width on a window this wide when nobody has dragged it. */
+const DEFAULT_SIDEBAR_WIDTH = 300;
 
 /** `sha256:` and 12 hex digits, as the tree shows it. */
 const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
@@ -153,7 +162,7 @@ async function openRepository(page: Page, host: string, repository: string): Pro
   await expandRow(page, repository, { view: VIEW });
   const allResolved = `(() => {
     const tags = [...document.querySelectorAll('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]')];
-    return tags.length > 0 && tags.every((r) => /^sha256:[0-9a-f]{12}\\b/.test(r.querySelector('.label-description')?.textContent?.trim() ?? ''));
+    return tags.length > 0 && tags.every((r) => /\\bsha256:[0-9a-f]{12}$/.test(r.querySelector('.label-description')?.textContent?.trim() ?? ''));
   })()`;
   await page
     .waitForFunction(allResolved, undefined, { timeout: UI_TIMEOUT })
@@ -161,6 +170,17 @@ async function openRepository(page: Page, host: string, repository: string): Pro
       throw new Error(`the tags of ${repository} never all showed a digest: ${JSON.stringify(await rowsAtLevel(page, 3))}`);
     });
   return rowsAtLevel(page, 3);
+}
+
+/** Waits until every tag row shown says its age and size (read in the background on a V2 registry). */
+async function waitForRowDetails(page: Page): Promise<void> {
+  const allRead = `(() => {
+    const tags = [...document.querySelectorAll('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]')];
+    return tags.length > 0 && tags.every((r) => / ago · .+ · sha256:[0-9a-f]{12}$/.test(r.querySelector('.label-description')?.textContent?.trim() ?? ''));
+  })()`;
+  await page.waitForFunction(allRead, undefined, { timeout: UI_TIMEOUT }).catch(async () => {
+    throw new Error(`the tag rows never all showed age and size: ${JSON.stringify(await rowsAtLevel(page, 3))}`);
+  });
 }
 
 /** Adds an open registry through the palette and waits for its node. */
@@ -195,9 +215,11 @@ const emptyState: Flow = {
     assert.match(text, /No container registry is configured yet\./);
     assert.match(text, /passwords and tokens only in VS Code's secret storage/);
     const add = welcome.getByRole('button', { name: 'Add Registry…' });
-    const importButton = welcome.getByRole('button', { name: 'Import from Docker Config' });
+    const importButton = welcome.locator('a', { hasText: 'import the registries you have logged in to with docker' });
     assert.ok(await add.isVisible(), 'the welcome view offers "Add Registry…"');
-    assert.ok(await importButton.isVisible(), 'the welcome view offers "Import from Docker Config"');
+    assert.equal(await welcome.locator('.monaco-button').count(), 1, 'one primary button');
+    assert.ok(await importButton.isVisible(), 'the welcome view links the docker import');
+    assert.ok(await welcome.locator('a', { hasText: 'registryExplorer.registries' }).isVisible(), 'the welcome view links the setting');
     assert.equal(await pane.locator('.monaco-list-row[role="treeitem"]').count(), 0, 'no registry row in the empty state');
     await shot('welcome-view', 'welcome.png');
 
@@ -210,7 +232,7 @@ const emptyState: Flow = {
 
     // Add Registry…: the wizard opens at its first step; Escape leaves everything as it was.
     await add.click();
-    await waitForQuickInputTitle(page, 'Add Registry (1/4)');
+    await waitForQuickInputTitle(page, 'Add Registry (1/2)');
     assert.match(await quickInput(page).locator('.quick-input-message').innerText(), /Registry address/);
     await shot('add-registry-step-1');
     await page.keyboard.press('Escape');
@@ -235,15 +257,17 @@ const addRegistryBasic: Flow = {
     assert.deepEqual((await rawCatalog(raw)).sort(), dataset.names);
 
     await clearNotifications(page);
-    await addRegistryThroughPalette(page, info.host, { username, password: wrong });
-    const error = await waitForNotification(page, `Could not connect to ${info.host}`);
-    const message = await error.locator('.notification-list-item-message').innerText();
+    await answerAddRegistry(page, info.host, { username, password: wrong });
+    // The wizard comes back to the password step (the user name kept) and says why; Escape saves nothing.
+    const message = await waitForStepMessage(page, /rejected the credentials/);
     log(`wrong password: "${message}"`);
-    assert.equal(await notificationSeverity(error), 'error');
     await waitForToastGone(page, /^Connecting to/);
     assert.match(message, new RegExp(`rejected the credentials for user ${username}`));
     assert.ok(!message.includes(wrong) && !message.includes(password), 'the error shows no password');
+    assert.equal(await stepValue(page), '', 'the refused password is not filled in again');
     await shot('wrong-password-error');
+    await page.keyboard.press('Escape');
+    await waitForQuickInputClosed(page);
     assert.deepEqual(registriesSetting(server.userDataDir), [], 'a failed login saves no registry');
     await viewPane(page, VIEW).locator('.welcome-view-content').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await clearNotifications(page);
@@ -281,13 +305,15 @@ const browseTree: Flow = {
     assert.deepEqual(rows.map((r) => r.label), expectedTagOrder(tags), 'tags in semver order, newest first, then the rest A→Z');
     const digests = await rawTagDigests(raw, 'app');
     for (const r of rows) {
-      const shown = r.description.split(' ')[0];
+      const shown = r.description.split(' · ').pop();
       assert.equal(shown, short(digests[r.label]), `${r.label} shows the short form of its digest`);
       const sharing = Object.keys(digests).filter((t) => t !== r.label && digests[t] === digests[r.label]);
-      if (sharing.length > 0) assert.match(r.description, new RegExp(`= ${sharing.join(', ')}`), `${r.label} names the tags on the same image`);
+      if (sharing.length > 0) assert.match(r.description, new RegExp(`^= ${sharing[0]}${sharing.length > 1 ? ` \\+${sharing.length - 1}` : ''} · `), `${r.label} names the tags on the same image first`);
     }
-    assert.match(rows.find((r) => r.label === '2.0.0')!.description, /= latest$/);
+    assert.match(rows.find((r) => r.label === '2.0.0')!.description, /^= latest · /);
 
+    // Age and size arrive in the background; each arrival redraws the rows (and would close a hover opened before).
+    await waitForRowDetails(page);
     // The tooltip of 2.0.0 has the full digest and says which tag shares it.
     await dismissHovers(page);
     const tagRow = treeRow(page, '2.0.0', VIEW).first();
@@ -300,6 +326,22 @@ const browseTree: Flow = {
     assert.match(tip, /application\/vnd\.oci\.image\.manifest\.v1\+json/);
     await shot('tags-with-tooltip', 'tree.png');
     await dismissHovers(page);
+
+    // At VS Code's default side bar width the row still shows its shared-tag badge: it leads the description, and
+    // what gets cut off is the digest at its end.
+    await widenSideBar(page, DEFAULT_SIDEBAR_WIDTH);
+    const badge = await tagRow.evaluate((row) => {
+      const text = row.querySelector('.label-description')?.firstChild;
+      const clip = row.querySelector('.monaco-icon-label-container') ?? row;
+      if (!text) return { shown: '', fits: false };
+      const range = row.ownerDocument.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, Math.min('= latest'.length, text.textContent?.length ?? 0));
+      return { shown: range.toString(), fits: range.getBoundingClientRect().right <= clip.getBoundingClientRect().right };
+    });
+    assert.deepEqual(badge, { shown: '= latest', fits: true }, 'the "= latest" badge is visible at the default width');
+    await shot('tags-default-width');
+    await widenSideBar(page, SIDEBAR_WIDTH);
 
     // big: 1050 tags. The first page shows at once, the page stays responsive, and Load more offers the rest.
     const bigTags = await rawTags(raw, 'big');
@@ -430,13 +472,14 @@ const deleteDisabled: Flow = {
 
     assert.deepEqual(await rawTagDigests(raw, 'app'), seeded, 'the registry is unchanged');
     const after = await openRepository(page, info.host, 'app');
-    assert.deepEqual(after, before, 'the tree is unchanged');
+    const digests = (list: { label: string; description: string }[]) => list.map((r) => `${r.label} ${r.description.split(' · ').pop()}`);
+    assert.deepEqual(digests(after), digests(before), 'the tree is unchanged');
     await clearNotifications(page);
   },
 };
 
 const prune: Flow = {
-  name: 'Prune through the palette (<2.0.0, keep 1): the preview lists every tag, the registry keeps exactly the rest',
+  name: 'Prune through the palette (<2.0.0, keep 1): the Cleanup Preview lists every tag, the registry keeps exactly the rest',
   slug: 'prune',
   async run(ctx) {
     const { page, config, shot, log } = ctx;
@@ -451,56 +494,52 @@ const prune: Flow = {
 
     await runCommand(page, 'Registry Explorer: Prune Tags by Semver…');
     await pickOption(page, info.host); // several registries are configured by now
-    await waitForQuickInputTitle(page, 'Prune Tags by Semver');
+    await waitForQuickInputTitle(page, `Prune ${info.host}`);
     await pickOption(page, 'app');
     await quickInput(page).locator('.quick-input-list .label-name', { hasText: 'loose' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await pickOption(page, 'semver'); // the versioning step: these tags are strict semver
-    await answerStep(page, 'Prune Tags by Semver', range);
-    await waitForQuickInputTitle(page, 'Prune Tags by Semver');
+    await quickInput(page).locator('.quick-input-message', { hasText: 'Delete tags in this semver range' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await answerStep(page, `Prune ${info.host}/app`, range);
+    await waitForQuickInputTitle(page, `Prune ${info.host}/app`);
     await quickInput(page).locator('.quick-input-message', { hasText: 'Keep the N newest' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await answerStep(page, 'Prune Tags by Semver', String(keep));
+    await answerStep(page, `Prune ${info.host}/app`, String(keep));
     await pickOption(page, 'In the whole range');
     await quickInput(page).locator('.quick-input-list .label-name', { hasText: 'Include prereleases' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await pressQuickPickOk(page); // no options
 
-    await waitForQuickInputTitle(page, `Prune ${info.host}/app: preview`, 30_000);
-    await quickInput(page).locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    // The Cleanup Preview (test/e2e/preview-flows.ts has its own flows; the README's pictures come from there).
+    const frame = await previewFrame(page, previewTitle(info.host, 'app'));
     await waitForToastGone(page, /^Reading the tags/);
-    await shot('prune-preview', 'prune-preview.png'); // before reading it all, which scrolls the list
-    const preview = await readWholeQuickPick(page);
     const fates: Record<string, Fate> = {};
-    for (const row of preview) {
-      const m = /^(delete|keep|skip):/.exec(row.description);
-      assert.ok(m, `preview row ${row.label} says its fate: "${row.description}"`);
-      fates[row.label] = m[1] as Fate;
-      assert.equal(row.checked, m[1] === 'delete', `${row.label} is checked only when it is deleted`);
+    for (const row of await tableRows(frame)) {
+      fates[row.tag] = row.fate as Fate;
+      assert.equal(row.keep, row.fate === 'delete' ? 'unchecked' : 'none', `${row.tag} offers "keep this one" only when it is deleted`);
     }
     assert.deepEqual(fates, expected.fate, 'the preview lists every tag with the expected fate');
+    await shot('prune-preview');
 
-    await pressQuickPickOk(page);
     const deleted = Object.keys(expected.fate).filter((t) => expected.fate[t] === 'delete');
     const kept = Object.keys(expected.fate).filter((t) => expected.fate[t] === 'keep').length;
     const skipped = Object.keys(expected.fate).filter((t) => expected.fate[t] === 'skip').length;
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const images = count(expected.images, 'image');
+    const tagsWord = count(deleted.length, 'tag');
+    await frame.getByRole('button', { name: `Delete ${images}` }).click();
     const modal = await waitForDialog(page);
-    const images = expected.images === 1 ? '1 image' : `${expected.images} images`;
-    const tagsWord = deleted.length === 1 ? '1 tag' : `${deleted.length} tags`;
-    assert.equal(modal.message, `Delete ${tagsWord} (${images}) from ${info.host}/app?`);
-    assert.ok(modal.detail.startsWith(`${tagsWord} deleted (${images}), ${kept} kept, ${skipped} skipped.`), modal.detail);
-    await waitForToastGone(page, /^Reading the tags/);
+    assert.equal(modal.message, `Delete ${images} (${tagsWord}) from ${info.host}/app?`);
+    assert.ok(modal.detail.startsWith(`${images} (${tagsWord}) will be deleted; ${count(kept, 'tag')} will be kept and ${count(skipped, 'tag')} skipped.`), modal.detail);
     await shot('prune-confirm');
     await clickDialogButton(page, 'Delete');
 
-    const summary = await waitForNotification(page, `Pruned ${info.host}/app: ${expected.images} deleted, ${skipped} skipped, 0 failed.`, 60_000);
-    assert.equal(await notificationSeverity(summary), 'info');
-    assert.match(await summary.locator('.notification-list-item-message').innerText(), /garbage collection/);
+    await frame.locator('#result h2', { hasText: `Deleted ${expected.images} of ${images} (${tagsWord}).` }).waitFor({ state: 'visible', timeout: 60_000 });
+    for (const row of await tableRows(frame)) assert.equal(row.status, row.fate === 'delete' ? 'deleted' : '', `${row.tag}: its result in the panel`);
 
     const after = await rawTagDigests(raw, 'app');
     assert.deepEqual(Object.keys(after).sort(), expected.remaining, 'the registry holds exactly the tags the policy keeps');
     for (const tag of expected.remaining) assert.equal(after[tag], seeded[tag], `${tag} still points at its image`);
     const rows = await openRepository(page, info.host, 'app');
     assert.deepEqual(rows.map((r) => r.label), expectedTagOrder(expected.remaining), 'the tree shows what is left');
-    await waitForToastGone(page, /^Pruning/);
-    await shot('prune-summary', 'prune-summary.png');
+    await shot('prune-summary');
     await clearNotifications(page);
   },
 };
@@ -516,9 +555,9 @@ const openManifest: Flow = {
     await collapseAll(page);
     await openRepository(page, info.host, 'multi');
     await contextMenu(page, '1.0.0', 'Open Manifest', { view: VIEW });
-    await page.locator('.tabs-container .tab.active', { hasText: '1.0.0.manifest.json' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await page.locator('.tabs-container .tab.active', { hasText: 'multi:1.0.0 — manifest' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'image.index.v1+json' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    assert.ok((await editorTabs(page)).includes('1.0.0.manifest.json'));
+    assert.ok((await editorTabs(page)).includes('multi:1.0.0 — manifest'), `the tab is titled for people: ${JSON.stringify(await editorTabs(page))}`);
     const visible = await activeEditorText(page);
     assert.match(visible, /"mediaType": "application\/vnd\.oci\.image\.index\.v1\+json"/);
     // Opening JSON starts VS Code's JSON support: let the status bar settle for the picture.
@@ -542,4 +581,18 @@ const openManifest: Flow = {
   },
 };
 
-export const flows: Flow[] = [emptyState, addRegistryBasic, browseTree, copyDigest, deleteImage, deleteDisabled, prune, openManifest, hostedAcr];
+export const flows: Flow[] = [
+  emptyState,
+  addRegistryBasic,
+  browseTree,
+  copyDigest,
+  deleteImage,
+  deleteDisabled,
+  prune,
+  openManifest,
+  hostedAcr,
+  // Each of these starts (and stops) the registries it needs.
+  ...wizardFlows,
+  ...actionFlows,
+  ...previewFlows,
+];

@@ -3,7 +3,7 @@
 // screen shows, never on time.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import {
   dismissHovers,
   pickOption,
@@ -49,23 +49,57 @@ export interface Login {
   password: string;
 }
 
+/** A title of the Add Registry wizard after its first step: `Add Registry HOST (n/N)`. */
+export function addRegistryTitle(host: string, step: number, total: number): RegExp {
+  return new RegExp(`^Add Registry ${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${step}/${total}\\)$`);
+}
+
 /**
  * Registry Explorer: Add Registry… through the command palette: address, then `Anonymous` or `User name and
- * password` with the login. Returns once the wizard closed (the connection test runs after).
+ * password` with the login; each step checked by its title ("n/N" for the path taken, the registry named from the
+ * second step on). Returns once the last step was answered: the connection test runs with that step shown busy.
  */
-export async function addRegistryThroughPalette(page: Page, address: string, login?: Login): Promise<void> {
+export async function answerAddRegistry(page: Page, address: string, login?: Login): Promise<void> {
   await runCommand(page, 'Registry Explorer: Add Registry…');
-  await answerStep(page, 'Add Registry (1/4)', address);
-  await waitForQuickInputTitle(page, /^Add Registry$/);
+  await answerStep(page, 'Add Registry (1/2)', address);
+  const host = address.replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
+  await waitForQuickInputTitle(page, addRegistryTitle(host, 2, 2)); // Anonymous is highlighted: the short path
   await pickOption(page, login ? 'User name and password' : 'Anonymous');
   if (login) {
-    await answerStep(page, 'Add Registry (3/4)', login.username);
-    await waitForQuickInputTitle(page, 'Add Registry (4/4)');
+    await answerStep(page, addRegistryTitle(host, 3, 4), login.username);
+    await waitForQuickInputTitle(page, addRegistryTitle(host, 4, 4));
     const type = await quickInputField(page).getAttribute('type');
     if (type !== 'password') throw new Error(`the password box is not masked (input type ${type})`);
-    await answerStep(page, 'Add Registry (4/4)', login.password);
+    await answerStep(page, addRegistryTitle(host, 4, 4), login.password);
   }
+}
+
+/** Add Registry… as answerAddRegistry, then waits until the wizard closed (connected and saved, or a dialog). */
+export async function addRegistryThroughPalette(page: Page, address: string, login?: Login): Promise<void> {
+  await answerAddRegistry(page, address, login);
   await waitForQuickInputClosed(page);
+}
+
+/** Waits until the open quick input's message line (prompt, validation or notice) shows `text`; returns it. */
+export async function waitForStepMessage(page: Page, text: Text, timeout = UI_TIMEOUT): Promise<string> {
+  const message = quickInput(page).locator('.quick-input-message').filter({ hasText: text }).first();
+  try {
+    await message.waitFor({ state: 'visible', timeout });
+  } catch {
+    const shown = await quickInput(page).locator('.quick-input-message').allInnerTexts().catch(() => []);
+    throw new Error(`the quick input never said ${String(text)}; it says ${JSON.stringify(shown)}`);
+  }
+  return (await message.innerText()).trim();
+}
+
+/** The value in the open quick input's text box (an input box or a password box). */
+export async function stepValue(page: Page): Promise<string> {
+  return quickInputField(page).inputValue();
+}
+
+/** Presses the Back button in the title of the open quick input (a wizard step after the first). */
+export async function pressBack(page: Page): Promise<void> {
+  await quickInput(page).locator('.quick-input-titlebar').getByRole('button', { name: 'Back' }).first().click();
 }
 
 export interface PickRow {
@@ -189,7 +223,7 @@ export function filesContaining(dir: string, needle: string, limitBytes = 20 * 1
  * Starts recording main-thread tasks over 50 ms in the page (the browser's Long Tasks API). It first proves the
  * recorder works with a deliberate 120 ms task of its own (then forgets it), so "no long task" means something.
  */
-export async function startLongTaskRecorder(page: Page): Promise<void> {
+export async function startLongTaskRecorder(page: Page | Frame): Promise<void> {
   await page.evaluate(`(() => {
     window.__regxLongTasks = [];
     window.__regxObserver?.disconnect();
@@ -206,7 +240,7 @@ export async function startLongTaskRecorder(page: Page): Promise<void> {
 }
 
 /** The longest main-thread task (ms) since startLongTaskRecorder, and how many there were. */
-export async function longTasks(page: Page): Promise<{ longest: number; count: number }> {
+export async function longTasks(page: Page | Frame): Promise<{ longest: number; count: number }> {
   const list = (await page.evaluate('window.__regxLongTasks ?? []')) as number[];
   return { longest: Math.round(Math.max(0, ...list)), count: list.length };
 }

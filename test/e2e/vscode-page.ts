@@ -134,10 +134,15 @@ export async function expandRow(page: Page, text: Text, options: { view?: Text; 
   const expanded = await row.getAttribute('aria-expanded');
   if (expanded === null) throw new Error(`tree row ${describe(text)} is not collapsible`);
   if (expanded === 'false') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), {
-    timeout: options.timeout ?? UI_TIMEOUT,
-  });
-  return row;
+  // Polled through the locator, not an element handle: the tree redraws rows as their details arrive, and a handle
+  // to a replaced row would never see the change.
+  const deadline = Date.now() + (options.timeout ?? UI_TIMEOUT);
+  for (;;) {
+    const now = treeRow(page, text, options.view).first();
+    if ((await now.getAttribute('aria-expanded').catch(() => null)) === 'true') return now;
+    if (Date.now() > deadline) throw new Error(`tree row ${describe(text)} did not expand`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** Collapses an expanded row. */

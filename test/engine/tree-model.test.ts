@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   contextValue,
+  errorCause,
   formatSize,
   middleDigest,
   nextShown,
@@ -148,7 +149,8 @@ describe('tree model', () => {
     });
 
     it('describes a tag with its short digest and the tags it shares it with', () => {
-      assert.equal(tagDescription(D2, ['latest']), 'sha256:975164aaaaaa = latest');
+      assert.equal(tagDescription(D2, ['latest']), '= latest · sha256:975164aaaaaa');
+      assert.equal(tagDescription(D2, ['2.0.0', 'latest', 'v2.0.0'], ['3 days ago', '24 MiB']), '= latest +2 · 3 days ago · 24 MiB · sha256:975164aaaaaa', 'the badge first, the digest last');
       assert.equal(tagDescription(D1), 'sha256:1a2b3c4d5e6f');
       assert.equal(tagDescription(undefined, ['latest']), '');
     });
@@ -156,7 +158,23 @@ describe('tree model', () => {
     it('gives multi-arch tags their own context value', () => {
       const tag = tagChildren('h', 'multi', ['1.0.0'], 1)[0];
       assert.equal(contextValue(tag), 'tag');
-      assert.equal(contextValue(tag, true), 'tag.multiarch');
+      assert.equal(contextValue(tag, { multiArch: true }), 'tag.multiarch');
+    });
+
+    it('gives error rows the context value of the fix they need, and filtered rows theirs', () => {
+      const error = (code: string) => contextValue({ kind: 'message', id: 'm', registry: 'h', severity: 'error', message: 'x', cause: errorCause(code) });
+      assert.deepEqual(['UNAUTHORIZED', 'FORBIDDEN', 'INSUFFICIENT_SCOPE', 'NETWORK', 'TIMEOUT', 'TLS', 'SERVER', 'NOT_FOUND'].map(error), [
+        'error.login',
+        'error.login',
+        'error.login',
+        'error.address',
+        'error.address',
+        'error.tls',
+        'error',
+        'error',
+      ]);
+      assert.equal(contextValue({ kind: 'registry', id: 'r|h', registry: 'h' }, { filtered: true }), 'registry.filtered');
+      assert.equal(contextValue({ kind: 'message', id: 'f', registry: 'h', severity: 'info', message: 'x', note: 'filter' }), 'info.filter');
     });
 
     it('formats sizes', () => {

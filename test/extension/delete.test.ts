@@ -96,11 +96,12 @@ describe('Registry Explorer: Delete Image and Untag', function () {
     t.tree.refresh();
     const repo = await repositoryNode(t.tree, host, REPO);
     const node = await tagNode(t.tree, repo, '3.0.0');
-    const state = answerWith(t.hooks, { 'untag.confirm': true, 'untag.fallback': true });
+    const state = answerWith(t.hooks, { 'untag.confirm': true });
     const ok = await vscode.commands.executeCommand<boolean>('registryExplorer.untag', node);
     assert.equal(ok, true, messagesText(t.hooks));
-    // distribution 2.8.2 refuses DELETE by tag: the engine said so and the extension explained before falling back.
-    assert.deepEqual(state.asked.map((r) => r.id), ['untag.confirm', 'untag.fallback']);
+    // distribution 2.8.2 refuses DELETE by tag: the extension found that out first and asked once, saying how.
+    assert.deepEqual(state.asked.map((r) => r.id), ['untag.confirm']);
+    assert.match(state.asked[0].message, /^This registry can't remove just a tag\. Remove 3\.0\.0 from .* by pointing it at a temporary placeholder image\?$/);
     assert.equal(await headTag(url, REPO, '3.0.0'), undefined);
     assert.equal(await headTag(url, REPO, 'keep-me'), img.digest);
   });

@@ -108,7 +108,7 @@ describe('Registry Explorer: Prune Tags by Semver…', function () {
     assert.match(byTag.get('2.0.0')?.description ?? '', /outside/);
 
     const confirm = state.asked.find((r) => r.id === 'prune.confirm');
-    assert.match(confirm?.message ?? '', /Delete 1 tag \(1 image\) from .*hosttest\/prune\?/);
+    assert.match(confirm?.message ?? '', /Delete 1 image \(1 tag\) from .*hosttest\/prune\?/);
 
     assert.ok(outcome.result, 'nothing was executed');
     assert.deepEqual(outcome.result.deleted, [digests['1.0.0']]);

@@ -40,18 +40,20 @@ describe('Registry Explorer: credentials and SecretStorage', function () {
       'addRegistry.url': basic.url,
       'addRegistry.auth': 'User name and password',
       'addRegistry.username': basic.username,
-      'addRegistry.password': wrong,
+      // The wrong password, then Escape when the password step comes back saying why.
+      'addRegistry.password': (r: { notice?: string }) => (r.notice ? undefined : wrong),
     });
     const key = await vscode.commands.executeCommand<string | undefined>('registryExplorer.addRegistry');
     assert.deepEqual(state.unexpected, []);
     assert.equal(key, undefined);
     assert.deepEqual(registriesSetting(), []);
     assert.equal(await t.credentials.get(host), undefined);
-    const text = messagesText(t.hooks);
-    assert.match(text, /\[error\] Could not connect to /);
+    const again = state.asked.filter((r) => r.id === 'addRegistry.password');
+    assert.equal(again.length, 2, 'the password step was not asked again');
+    assert.match(again[1].notice ?? '', /rejected the credentials/);
+    assert.equal(again[1].value, undefined, 'the refused password is not filled in again');
+    const text = [messagesText(t.hooks), ...state.asked.map((r) => r.notice ?? '')].join('\n');
     assert.ok(!text.includes(wrong), 'the password appeared in a message');
-    const pw = state.asked.find((r) => r.id === 'addRegistry.password');
-    assert.ok(pw, 'no password prompt');
   });
 
   it('validates the URL as you type', async () => {
@@ -98,8 +100,8 @@ describe('Registry Explorer: credentials and SecretStorage', function () {
     const kids = await t.tree.getChildren(reg);
     const err = kids.find((n): n is MessageNode => n.kind === 'message' && n.severity === 'error');
     assert.ok(err, `no error node: ${kids.map((n) => n.kind).join(', ')}`);
-    assert.equal(err.auth, true);
-    assert.equal(t.tree.getTreeItem(err).contextValue, 'error.auth');
+    assert.equal(err.cause, 'login');
+    assert.equal(t.tree.getTreeItem(err).contextValue, 'error.login', 'a refused login offers Edit Credentials');
 
     const state = answerWith(t.hooks, {
       'editCredentials.auth': 'User name and password',

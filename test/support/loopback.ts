@@ -1,6 +1,7 @@
 // Serving a test HTTP server on loopback: an ephemeral port on 127.0.0.1, and a stop that ends every open
 // connection at once (keep-alive sockets would otherwise hold server.close() until they time out). Idempotent.
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -10,7 +11,7 @@ export interface Listening {
   stop(): Promise<void>;
 }
 
-export async function listenOnLoopback(server: Server): Promise<Listening> {
+export async function listenOnLoopback(server: Server | HttpsServer): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

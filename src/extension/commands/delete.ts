@@ -6,7 +6,8 @@ import { deleteReviewed, describeUses, errorSentence, isRegistryError, reviewDel
 import type { Explorer } from '../explorer';
 import { middleDigest, type TagNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
-import { gcHint, openGcDocs, reportLostTags, showError } from './feedback';
+import { confirmInStatusBar, gcHint, onGcButton, reportLostTags, showError } from './feedback';
+import { withCancellable } from './tags';
 import { targetTags } from './tags';
 
 const t = vscode.l10n.t;
@@ -55,18 +56,6 @@ function tagsSentence(image: ImageToDelete): string {
 }
 
 /** Runs `work` under a cancellable notification; the token becomes an AbortSignal. */
-function withCancellable<T>(title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    try {
-      return await work(controller.signal, progress);
-    } finally {
-      sub.dispose();
-    }
-  });
-}
-
 async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
   const images = reviewed.reduce((n, r) => n + r.review.images.length, 0);
   const removed = reviewed.reduce((n, r) => n + r.review.images.reduce((m, i) => m + i.tags.length, 0), 0);
@@ -194,7 +183,10 @@ function report(explorer: Explorer, reviewed: Reviewed[], results: DeletionResul
   if (outcome.failed.length > 0) message += ' ' + t('{0} could not be deleted (see the log).', outcome.failed.length);
   if (outcome.cancelled) message += ' ' + t('Cancelled before the rest.');
   const gc = gcHint(reviewed.map((r) => r.group.registry));
+  // A plain success with nothing to learn from it: the status bar says so and goes away.
+  const plain = outcome.failed.length === 0 && !outcome.cancelled && !gc.sentence && changed.length === 0 && outcome.lostTags.length === 0;
+  if (plain) return confirmInStatusBar(message);
   if (gc.sentence) message += ' ' + gc.sentence;
-  const buttons = [...(gc.button ? [gc.button] : []), ...(outcome.failed.length > 0 ? [t('Show Log')] : [])];
-  notify(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => (b === t('Show Log') ? explorer.log.show() : openGcDocs()));
+  const buttons = [...(gc.buttons ?? []), ...(outcome.failed.length > 0 ? [t('Show Log')] : [])];
+  notify(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show());
 }

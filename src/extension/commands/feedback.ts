@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { errorSentence, isRegistryError, isSelfHostedDistribution, type LostTag } from '../../engine';
 import type { Explorer } from '../explorer';
-import { notify } from '../ui';
+import { notify, testHooks } from '../ui';
 
 const t = vscode.l10n.t;
 
@@ -17,14 +17,61 @@ export function showError(explorer: Explorer, e: unknown, what: string, registry
   explorer.log.error(`could not ${what}: ${errorSentence(e)}`);
 }
 
-/** A sentence and a button about garbage collection, when a deletion on a self-hosted registry freed space. */
-export function gcHint(registries: string[]): { sentence?: string; button?: string } {
-  if (!registries.some(isSelfHostedDistribution)) return {};
-  return { sentence: t('The space comes back only after the registry’s garbage collection runs.'), button: t('About Garbage Collection') };
+const GC_DISMISSED = 'registryExplorer.gcHint.dismissed';
+/** Where "Don't Show Again" is remembered (the extension's global state), set when the extension starts. */
+let remembered: vscode.Memento | undefined;
+/** Registries told about garbage collection in this window: the advice is given once per registry. */
+const told = new Set<string>();
+
+export function initFeedback(state: vscode.Memento): void {
+  remembered = state;
+  told.clear();
+}
+
+export interface GcHint {
+  sentence?: string;
+  /** About Garbage Collection (kept for callers that show one button). */
+  button?: string;
+  /** About Garbage Collection, Don't Show Again: handle them with onGcButton. */
+  buttons?: string[];
+}
+
+/**
+ * The garbage-collection advice, when a deletion on a self-hosted registry freed space: once per registry in a
+ * window, never again after "Don't Show Again". Empty when it is not due.
+ */
+export function gcHint(registries: string[]): GcHint {
+  const due = registries.filter((r) => isSelfHostedDistribution(r) && !told.has(r));
+  if (due.length === 0 || remembered?.get<boolean>(GC_DISMISSED)) return {};
+  for (const r of due) told.add(r);
+  const about = t('About Garbage Collection');
+  return { sentence: t('The space comes back only after the registry’s garbage collection runs.'), button: about, buttons: [about, t('Don’t Show Again')] };
+}
+
+/** Acts on a button of gcHint; false when `button` is not one of them. */
+export function onGcButton(button: string): boolean {
+  if (button === t('About Garbage Collection')) {
+    openGcDocs();
+    return true;
+  }
+  if (button === t('Don’t Show Again')) {
+    void remembered?.update(GC_DISMISSED, true);
+    return true;
+  }
+  return false;
 }
 
 export function openGcDocs(): void {
   void vscode.env.openExternal(vscode.Uri.parse(GC_DOCS));
+}
+
+/**
+ * A result that needs nothing from the user: a few seconds in the status bar instead of a notification that stays.
+ * Recorded with the notifications for the tests.
+ */
+export function confirmInStatusBar(text: string): void {
+  testHooks.messages.push({ severity: 'info', message: text, buttons: [], statusBar: true });
+  vscode.window.setStatusBarMessage(`$(check) ${text}`, 8000);
 }
 
 /** Tells the user about tags that disappeared while deleting without being confirmed. */

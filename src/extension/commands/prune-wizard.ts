@@ -1,163 +1,138 @@
-// The Prune Tags wizard's questions, in order: repository, versioning (offering a better scheme when the tags look
-// Docker-style), range, keep N (per line), options. Every answer is checked with the engine's own validators.
+// The Prune Tags by Semver wizard, one multi-step input (multistep.ts): registry (when several and none given) →
+// repository (unless given) → versioning (offering a better scheme when the tags look Docker-style) → range
+// (saying live how many tags it matches) → keep N (→ per line) → options (→ their values). Every title names the
+// target ("Prune host/repo (2/5)"), every step after the first has Back. Answers are checked with the engine's own
+// validators, and the range's count is the planner's own matching (tagsInRange) over the tag names read once.
 import * as vscode from 'vscode';
-import {
-  checkKeep,
-  checkProtect,
-  checkRange,
-  checkVariant,
-  errorSentence,
-  isRegistryError,
-  parseDuration,
-  suggestVersioning,
-  VERSIONINGS,
-  type PrunePolicy,
-  type Versioning,
-} from '../../engine';
-import type { Explorer } from '../explorer';
+import { errorSentence, isRegistryError, type PrunePolicy } from '../../engine';
+import { currentSettings, type Explorer } from '../explorer';
 import type { ExplorerNode } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { input, pick, pickMany, validatorFrom } from '../ui';
+import { outcomeOf, runWizard, type WizardStep } from '../multistep';
+import { notify, stepInput, stepPick, StepSession } from '../ui';
+import { policyOf, policySteps, type PruneAnswers, type PruneReads } from './prune-steps';
 
 const t = vscode.l10n.t;
 
-const TITLE = (): string => t('Prune Tags by Semver');
-
-export async function chooseRepository(explorer: Explorer, entry: RegistryEntry, node?: ExplorerNode): Promise<string | undefined> {
-  if (node?.kind === 'repository' || node?.kind === 'tag') return node.repository;
+async function repositoryNames(reads: PruneReads, entry: RegistryEntry): Promise<string[]> {
   let names: string[] = [...(entry.repositories ?? [])];
   try {
-    const client = await explorer.tree.client(entry.key);
+    const client = await reads.explorer.tree.client(entry.key);
     names = [...new Set([...names, ...(await client.listRepositories())])].sort();
   } catch (e) {
-    if (!isRegistryError(e, 'CATALOG_UNAVAILABLE')) explorer.log.warn(`could not list the repositories of ${entry.key}: ${errorSentence(e)}`);
+    if (!isRegistryError(e, 'CATALOG_UNAVAILABLE')) reads.explorer.log.warn(`could not list the repositories of ${entry.key}: ${errorSentence(e)}`);
   }
-  const other = t('Other repository…');
-  const items = [...names.map((n) => ({ label: n })), { label: other, description: t('type its name') }];
-  const chosen = await pick('prune.repository', items, { title: TITLE(), placeHolder: t('Repository on {0}', entry.key) });
-  if (!chosen) return undefined;
-  if (chosen.label !== other) return chosen.label;
-  return (await input('prune.repositoryName', { title: TITLE(), prompt: t('Repository name, e.g. team/app'), validate: (v) => (v.trim() ? undefined : t('Enter a repository name.')) }))?.trim();
+  return names;
 }
 
-function versioningWords(v: Versioning): string {
-  switch (v) {
-    case 'semver':
-      return t('1.2.3, v1.2.3-rc.1: a hyphen starts a prerelease');
-    case 'docker':
-      return t('3.11, 3.11.6, 1.2.3.4; 3.11-slim: the text after the hyphen is a variant');
-    case 'loose':
-      return t('2, 2.0, 2.0.1, 1.2.3.4: one to four numbers');
-  }
+function registryStep(registries: RegistryEntry[]): WizardStep<PruneAnswers> {
+  return {
+    name: 'registry',
+    async ask(s, at) {
+      const items = registries.map((r) => ({ label: r.key, description: r.username ?? t('anonymous'), entry: r }));
+      const chosen = await stepPick('prune.registry', items, { ...at, title: t('Prune Tags by Semver'), placeHolder: t('Registry to prune'), active: items.find((i) => i.entry.key === s.entry?.key) }, at.session);
+      return outcomeOf(chosen, (item) => (s.entry = item.entry));
+    },
+  };
 }
 
-/** The repository's tag names, for the versioning suggestion; none when they cannot be read now. */
-async function tagNames(explorer: Explorer, entry: RegistryEntry, repository: string): Promise<string[]> {
-  try {
-    return (await (await explorer.tree.client(entry.key)).browseTags(repository)).items;
-  } catch (e) {
-    explorer.log.debug(`no versioning suggestion for ${repository}: ${errorSentence(e)}`);
-    return [];
-  }
+function repositoryStep(reads: PruneReads): WizardStep<PruneAnswers> {
+  return {
+    name: 'repository',
+    async ask(s, at) {
+      const entry = s.entry!;
+      const names = reads.repositories.get(entry.key) ?? (await at.session.whileBusy(() => repositoryNames(reads, entry)));
+      if (!names) return 'cancel';
+      reads.repositories.set(entry.key, names);
+      const other = { label: t('Other repository…'), description: t('type its name') };
+      const items = [...names.map((n) => ({ label: n })), other];
+      const active = s.typed ? other : items.find((i) => i.label === s.repository);
+      const chosen = await stepPick(
+        'prune.repository',
+        items,
+        { ...at, title: t('Prune {0}', entry.key), placeHolder: t('Repository on {0}', entry.key), active, totalIf: (item) => at.totalWith({ typed: item === other }) },
+        at.session,
+      );
+      return outcomeOf(chosen, (item) => {
+        s.typed = item === other;
+        if (!s.typed) s.repository = item.label;
+      });
+    },
+  };
 }
 
-/** Which tags are versions: the setting first; a scheme that fits these tags better is offered in one line. */
-async function askVersioning(explorer: Explorer, entry: RegistryEntry, repository: string, current: Versioning): Promise<Versioning | undefined> {
-  const suggestion = suggestVersioning(await tagNames(explorer, entry, repository), current);
-  const order = [current, ...VERSIONINGS.filter((v) => v !== current)];
-  const items = order.map((v) => ({ label: v, description: v === suggestion?.versioning ? t('suggested for {0}', repository) : versioningWords(v), versioning: v }));
-  const placeHolder = suggestion
-    ? t('Suggested: {0} versioning — {1}', suggestion.versioning, suggestion.why)
-    : t('Versioning of {0}: which tags are versions', repository);
-  return (await pick('prune.versioning', items, { title: TITLE(), placeHolder }))?.versioning;
-}
-
-/** The questions, in order. Returns the policy or undefined when the user backed out. */
-export async function askPolicy(explorer: Explorer, entry: RegistryEntry, repository: string, settings: ExplorerSettings): Promise<{ policy: PrunePolicy; untagged: boolean } | undefined> {
-  const title = TITLE();
-  const defaultProtect = settings.protect;
-  const versioning = await askVersioning(explorer, entry, repository, settings.versioning);
-  if (!versioning) return undefined;
-  const range = await input('prune.range', {
-    title,
-    prompt: versioning === 'semver' ? t('Delete tags in this semver range') : t('Delete tags in this range ({0} versioning: the first three numbers count)', versioning),
-    placeHolder: '<2.0.0, 1.x, >=1.0.0 <1.5.0, *',
-    validate: validatorFrom(checkRange),
-  });
-  if (range === undefined) return undefined;
-  const keepText = await input('prune.keep', {
-    title,
-    prompt: t('Keep the N newest versions in the range'),
-    value: '0',
-    validate: validatorFrom(checkKeep),
-  });
-  if (keepText === undefined) return undefined;
-  const policy: PrunePolicy = { range: checkRange(range), keep: checkKeep(keepText), protect: defaultProtect, ...(versioning === 'semver' ? {} : { versioning }) };
-  if (policy.keep! > 0) {
-    const per = await pick(
-      'prune.keepPer',
-      [
-        { label: versioning === 'docker' ? t('Of each variant and precision') : t('In the whole range'), per: undefined },
-        { label: t('Per major version'), description: '1.x, 2.x, …', per: 'major' as const },
-        { label: t('Per minor version'), description: '1.2.x, 1.3.x, …', per: 'minor' as const },
-      ],
-      { title, placeHolder: t('Keep the {0} newest…', policy.keep!) },
+const repositoryNameStep: WizardStep<PruneAnswers> = {
+  name: 'repositoryName',
+  when: (s) => s.typed === true,
+  async ask(s, at) {
+    const name = await stepInput(
+      'prune.repositoryName',
+      { ...at, title: t('Prune {0}', s.entry!.key), prompt: t('Repository name, e.g. team/app'), value: s.repository, validate: (v) => (v.trim() ? undefined : t('Enter a repository name.')) },
+      at.session,
     );
-    if (!per) return undefined;
-    policy.keepPer = per.per;
-  }
-  const options = await pickMany(
-    'prune.options',
-    [
-      ...(versioning === 'semver' ? [{ label: t('Include prereleases'), description: t('1.2.0-rc.1 and the like are kept otherwise'), option: 'prerelease' }] : []),
-      ...(versioning === 'docker' ? [{ label: t('Only some variants…'), description: t('slim, alpine3.18, …'), option: 'variant' }] : []),
-      ...((await listsUntagged(explorer, entry)) ? [{ label: t('Also delete untagged manifests'), description: t('that nothing tagged needs; whoever pulls them by digest loses them'), option: 'untagged' }] : []),
-      { label: t('Only tags older than…'), description: t('reads each image’s created date'), option: 'older' },
-      { label: t('Change protected tags…'), description: t('now: {0}', defaultProtect.join(', ') || t('none')), option: 'protect' },
-    ],
-    { title, placeHolder: t('Options (none needed: press Enter)') },
-  );
-  if (!options) return undefined;
-  const chosen = new Set(options.map((o) => o.option));
-  policy.includePrerelease = chosen.has('prerelease');
-  if (chosen.has('older')) {
-    const older = await input('prune.olderThan', {
-      title,
-      prompt: t('Only delete tags created longer ago than (e.g. 30d, 12h, 2w)'),
-      value: '30d',
-      validate: validatorFrom(parseDuration),
-    });
-    if (older === undefined) return undefined;
-    policy.olderThan = older.trim();
-  }
-  if (chosen.has('variant')) {
-    const variant = await input('prune.variant', {
-      title,
-      prompt: t('Regular expression of the variants to prune (^$ for tags without one, ^alpine for alpine, alpine3.18, …)'),
-      validate: validatorFrom((v) => checkVariant(v, 'docker')),
-    });
-    if (variant === undefined) return undefined;
-    policy.variant = variant;
-  }
-  if (chosen.has('protect')) {
-    const text = await input('prune.protect', {
-      title,
-      prompt: t('Regular expressions of tags never to delete, separated by spaces'),
-      value: defaultProtect.join(' '),
-      validate: validatorFrom((v) => checkProtect(v.split(/\s+/).filter(Boolean))),
-    });
-    if (text === undefined) return undefined;
-    policy.protect = text.split(/\s+/).filter(Boolean);
-  }
-  return { policy, untagged: chosen.has('untagged') };
+    return outcomeOf(name, (v) => (s.repository = v.trim()));
+  },
+};
+
+/** Which steps the wizard has: the registry and repository ones only when not already given. */
+function pruneSteps(reads: PruneReads, given: { registries?: RegistryEntry[]; repository: boolean; policy: boolean }): WizardStep<PruneAnswers>[] {
+  return [
+    ...(given.registries ? [registryStep(given.registries)] : []),
+    ...(given.repository ? [] : [repositoryStep(reads), repositoryNameStep]),
+    ...(given.policy ? policySteps(reads) : []),
+  ];
 }
 
-/** Whether the registry's provider can list untagged manifests (so the option makes sense). */
-async function listsUntagged(explorer: Explorer, entry: RegistryEntry): Promise<boolean> {
+function newReads(explorer: Explorer, settings: ExplorerSettings): PruneReads {
+  return { explorer, settings, repositories: new Map(), tags: new Map(), listsUntagged: new Map() };
+}
+
+async function run(steps: WizardStep<PruneAnswers>[], state: PruneAnswers): Promise<boolean> {
+  const session = new StepSession();
   try {
-    return Boolean((await (await explorer.tree.client(entry.key)).provider()).listManifests);
-  } catch {
-    return false;
+    return await runWizard(steps, state, session);
+  } finally {
+    session.close();
   }
 }
 
+export interface PruneRequest {
+  entry: RegistryEntry;
+  repository: string;
+  policy: PrunePolicy;
+  untagged: boolean;
+}
+
+/**
+ * The whole wizard: the registry and repository come from `node` when it has them, else they are its first steps.
+ * Undefined when the user cancelled (or no registry is configured, which it says).
+ */
+export async function askPrune(explorer: Explorer, node: ExplorerNode | undefined, settings: ExplorerSettings = currentSettings()): Promise<PruneRequest | undefined> {
+  const registries = settings.registries;
+  const state: PruneAnswers = {};
+  if (node) state.entry = registries.find((r) => r.key === node.registry);
+  else if (registries.length === 1) state.entry = registries[0];
+  if (!state.entry && (node || registries.length === 0)) {
+    if (registries.length === 0) notify('info', t('No registry is configured yet. Add one with "Add Registry…".'));
+    return undefined;
+  }
+  if (node?.kind === 'repository' || node?.kind === 'tag') state.repository = node.repository;
+  const steps = pruneSteps(newReads(explorer, settings), { registries: state.entry ? undefined : registries, repository: state.repository !== undefined, policy: true });
+  if (!(await run(steps, state))) return undefined;
+  return { entry: state.entry!, repository: state.repository!, ...policyOf(state, settings) };
+}
+
+/** The repository step alone (for a caller that asks the policy separately): the node's, or one the user picks. */
+export async function chooseRepository(explorer: Explorer, entry: RegistryEntry, node?: ExplorerNode): Promise<string | undefined> {
+  if (node?.kind === 'repository' || node?.kind === 'tag') return node.repository;
+  const state: PruneAnswers = { entry };
+  const ok = await run(pruneSteps(newReads(explorer, currentSettings()), { repository: false, policy: false }), state);
+  return ok ? state.repository : undefined;
+}
+
+/** The policy steps alone, for a registry and repository already chosen. Undefined when the user backed out. */
+export async function askPolicy(explorer: Explorer, entry: RegistryEntry, repository: string, settings: ExplorerSettings): Promise<{ policy: PrunePolicy; untagged: boolean } | undefined> {
+  const state: PruneAnswers = { entry, repository };
+  const ok = await run(pruneSteps(newReads(explorer, settings), { repository: true, policy: true }), state);
+  return ok ? policyOf(state, settings) : undefined;
+}

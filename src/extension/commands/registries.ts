@@ -1,122 +1,18 @@
-// Commands on registries: add (multi-step, connection tested before saving), import from the docker config,
-// edit credentials, remove, refresh, filter, add a repository by hand.
+// Commands on registries: add (add-registry.ts: multi-step, connection tested before saving), import from the
+// docker config, edit credentials (the same login steps), remove, refresh, filter, add a repository by hand.
 import * as vscode from 'vscode';
-import { errorSentence, listDockerConfigRegistries, parseRegistry, registryKey, validateRepository, type Credential, type PingResult } from '../../engine';
-import { currentSettings, newClient, rawRegistries, writeRegistries, type Explorer } from '../explorer';
+import { errorSentence, listDockerConfigRegistries, validateRepository, type Credential } from '../../engine';
+import { currentSettings, rawRegistries, writeRegistries, type Explorer } from '../explorer';
 import type { ExplorerNode } from '../model/nodes';
+import { recoveryFor } from '../model/recovery';
 import { withoutRegistry, withRegistry, withRepository, type RegistryEntry } from '../model/settings';
-import { confirm, input, notify, pick, pickMany, validatorFrom } from '../ui';
+import { lastStepName, runWizard, type WizardStep } from '../multistep';
+import { choose, confirm, input, notify, pick, pickMany, StepSession, validatorFrom } from '../ui';
+import { askAgain, askUnneededLogin, credentialOf, loginSteps, testConnection, type LoginAnswers } from './login-steps';
 
 const t = vscode.l10n.t;
 
-type AuthKind = 'anonymous' | 'password' | 'token';
-
-interface AuthItem extends vscode.QuickPickItem {
-  auth: AuthKind;
-}
-
-function authItems(): AuthItem[] {
-  return [
-    { auth: 'anonymous', label: t('Anonymous'), description: t('no login (or the one in ~/.docker/config.json)') },
-    { auth: 'password', label: t('User name and password'), description: t('or a personal access token as the password') },
-    { auth: 'token', label: t('Bearer token'), description: t('a registry token sent as is') },
-  ];
-}
-
-const validUrl = validatorFrom(parseRegistry);
-
-const required = (what: string) => (value: string) => (value.trim() ? undefined : t('Enter the {0}.', what));
-
-/** Asks for a login: returns the credential (undefined = anonymous), or 'cancel'. */
-async function askCredential(
-  idPrefix: string,
-  title: string,
-  step: number,
-  totalSteps: number,
-  username?: string,
-): Promise<{ credential: Credential | undefined; kind: AuthKind } | 'cancel'> {
-  const kind = await pick(`${idPrefix}.auth`, authItems(), { title, placeHolder: t('How does this registry log you in?') });
-  if (!kind) return 'cancel';
-  if (kind.auth === 'anonymous') return { credential: undefined, kind: 'anonymous' };
-  if (kind.auth === 'token') {
-    const token = await input(`${idPrefix}.token`, { title, step: step + 1, totalSteps, prompt: t('Registry token'), password: true, validate: required(t('token')) });
-    if (token === undefined) return 'cancel';
-    return { credential: { registryToken: token.trim() }, kind: 'token' };
-  }
-  const user = await input(`${idPrefix}.username`, { title, step: step + 1, totalSteps, prompt: t('User name'), value: username, validate: required(t('user name')) });
-  if (user === undefined) return 'cancel';
-  const password = await input(`${idPrefix}.password`, {
-    title,
-    step: step + 2,
-    totalSteps,
-    prompt: t('Password or access token for {0}', user.trim()),
-    password: true,
-    validate: required(t('password')),
-  });
-  if (password === undefined) return 'cancel';
-  return { credential: { username: user.trim(), password }, kind: 'password' };
-}
-
-/** Pings the registry with exactly the login that will be saved. Shows what failed and returns undefined then. */
-async function testConnection(
-  explorer: Explorer,
-  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile'>,
-  credential: Credential | undefined,
-): Promise<PingResult | undefined> {
-  const host = registryKey(entry.url);
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: t('Connecting to {0}…', host), cancellable: true },
-    async (_progress, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      const client = await newClient(explorer, entry, currentSettings(), credential ?? null);
-      try {
-        const ping = await client.ping(controller.signal);
-        explorer.log.info(`connected to ${host} (${ping.scheme}, auth ${ping.auth})`);
-        return ping;
-      } catch (e) {
-        if (token.isCancellationRequested) return undefined;
-        explorer.log.warn(`connection test to ${host} failed: ${errorSentence(e)}`);
-        notify('error', t('Could not connect to {0}: {1}', host, errorSentence(e)), [t('Show Log')], () => explorer.log.show());
-        return undefined;
-      } finally {
-        sub.dispose();
-        await client.close();
-      }
-    },
-  );
-}
-
-/**
- * Add Registry…: URL → auth kind → user → password (masked) → connection test → save.
- * Resolves with the registry key when it was added.
- */
-export async function addRegistry(explorer: Explorer): Promise<string | undefined> {
-  const title = t('Add Registry');
-  const existing = new Set(currentSettings().registries.map((r) => r.key));
-  const url = await input('addRegistry.url', {
-    title,
-    step: 1,
-    totalSteps: 4,
-    prompt: t('Registry address: host[:port], or a URL with http:// or https://'),
-    placeHolder: 'localhost:5000, ghcr.io, https://registry.example.com',
-    validate: (v) => validUrl(v) ?? (existing.has(registryKey(v)) ? t('{0} is already in the list. Use Edit Credentials to change its login.', registryKey(v)) : undefined),
-  });
-  if (url === undefined) return undefined;
-  const trimmed = url.trim().replace(/\/+$/, '');
-  const login = await askCredential('addRegistry', title, 2, 4);
-  if (login === 'cancel') return undefined;
-  const entry = { url: trimmed };
-  const ping = await testConnection(explorer, entry, login.credential);
-  if (!ping) return undefined;
-  const key = registryKey(trimmed);
-  if (login.credential) await explorer.secrets.set(key, login.credential);
-  else await explorer.secrets.delete(key);
-  await writeRegistries(withRegistry(rawRegistries(), { url: trimmed, username: login.credential?.username }));
-  explorer.tree.reconcile(new Set([key]));
-  notify('info', t('Added {0}.', key));
-  return key;
-}
+export { addRegistry } from './add-registry';
 
 /** Import from Docker Config: adds the registries `~/.docker/config.json` has logins for (secrets stay there). */
 export async function importDockerConfig(explorer: Explorer): Promise<string[]> {
@@ -170,20 +66,69 @@ export async function chooseRegistry(id: string, node: ExplorerNode | undefined,
   return chosen?.entry;
 }
 
+/** Edit Credentials: the login steps for a listed registry (the current kind of login highlighted), tested, then saved. */
 export async function editCredentials(explorer: Explorer, node?: ExplorerNode): Promise<boolean> {
   const entry = await chooseRegistry('editCredentials.registry', node, t('Registry whose login to change'));
   if (!entry) return false;
-  const title = t('Edit Credentials for {0}', entry.key);
   const saved = await explorer.secrets.get(entry.key);
-  const login = await askCredential('editCredentials', title, 1, 3, saved?.username ?? entry.username);
-  if (login === 'cancel') return false;
-  if (!(await testConnection(explorer, entry, login.credential))) return false;
-  if (login.credential) await explorer.secrets.set(entry.key, login.credential);
+  const username = saved?.username ?? entry.username;
+  const state: LoginAnswers = { username, auth: saved?.registryToken ? 'token' : username ? 'password' : undefined };
+  const steps = loginSteps<LoginAnswers>('editCredentials', () => t('Edit Credentials for {0}', entry.key));
+  const session = new StepSession();
+  try {
+    let resume: { at?: string; notice?: string } = {};
+    for (;;) {
+      if (!(await runWizard(steps, state, session, resume))) return false;
+      const outcome = await checkLogin(explorer, entry, steps, state, session);
+      if (outcome === 'saved') return true;
+      if (outcome === 'cancelled') return false;
+      resume = outcome.resume;
+    }
+  } finally {
+    session.close();
+  }
+}
+
+type LoginOutcome = 'saved' | 'cancelled' | { resume: { at?: string; notice?: string } };
+
+/** Tests the login; saves it, goes back to the step that fits the failure, or offers Retry and Save Anyway. */
+async function checkLogin(explorer: Explorer, entry: RegistryEntry, steps: WizardStep<LoginAnswers>[], s: LoginAnswers, session: StepSession): Promise<LoginOutcome> {
+  const back = { resume: { at: lastStepName(steps, s) } };
+  for (;;) {
+    const result = await testConnection(explorer, entry, credentialOf(s), session);
+    if (result === 'cancelled') return 'cancelled';
+    if ('ping' in result) {
+      let credential = credentialOf(s);
+      if (credential && result.ping.auth === 'none') {
+        session.close();
+        const choice = await askUnneededLogin('editCredentials.unneededLogin', entry.key);
+        if (!choice) return back;
+        if (choice === 'drop') credential = undefined;
+      }
+      await saveLogin(explorer, entry, credential);
+      notify('info', t('Saved the login for {0}.', entry.key));
+      return 'saved';
+    }
+    const recovery = recoveryFor(result.error, { url: entry.url, login: s.auth ?? 'anonymous', insecure: entry.insecure });
+    if ('ask' in recovery) return { resume: askAgain(s, recovery.ask, result.error) };
+    session.close();
+    const retry = t('Retry');
+    const anyway = t('Save Anyway');
+    const chosen = await choose('editCredentials.recover', t('Could not connect to {0}', entry.key), errorSentence(result.error), [retry, anyway], t('Back'), 'error');
+    if (chosen === anyway) {
+      await saveLogin(explorer, entry, credentialOf(s));
+      notify('info', t('Saved the login for {0} without testing it.', entry.key));
+      return 'saved';
+    }
+    if (chosen !== retry) return back;
+  }
+}
+
+async function saveLogin(explorer: Explorer, entry: RegistryEntry, credential: Credential | undefined): Promise<void> {
+  if (credential) await explorer.secrets.set(entry.key, credential);
   else await explorer.secrets.delete(entry.key);
-  await writeRegistries(withRegistry(rawRegistries(), { url: entry.url, username: login.credential?.username }));
+  await writeRegistries(withRegistry(rawRegistries(), { url: entry.url, username: credential?.username }));
   explorer.tree.reconcile(new Set([entry.key]));
-  notify('info', t('Saved the login for {0}.', entry.key));
-  return true;
 }
 
 export async function removeRegistry(explorer: Explorer, node?: ExplorerNode): Promise<boolean> {

@@ -1,5 +1,6 @@
-// Commands on tags that only read: copy digest / reference / pull command, open manifest or config.
-// Delete Image is in ./delete.ts, Untag in ./untag.ts.
+// Commands on tags that only read: copy tag / digest / reference / pull command, open manifest or config; and what
+// commands on tags share (the tags they act on, copying, a cancellable progress). Delete Image is in ./delete.ts,
+// Untag in ./untag.ts, Pull Image in ./pull.ts.
 import * as vscode from 'vscode';
 import { formatReference, platformName } from '../../engine';
 import type { Explorer } from '../explorer';
@@ -24,16 +25,39 @@ export function targetTags(explorer: Explorer, node?: unknown, nodes?: unknown):
   return list.filter((n) => !seen.has(n.id) && seen.add(n.id));
 }
 
+/**
+ * The one tag a command acts on. Without one (a keybinding pressed on a registry or repository row) it says what to
+ * select and does nothing else.
+ */
 export function oneTag(explorer: Explorer, node?: unknown): TagNode | undefined {
   const [tag] = targetTags(explorer, node);
-  if (!tag) notify('info', t('Select a tag in the Registries view first.'));
+  if (!tag) notify('info', t('Select a tag in the Registries view first (a row under a repository).'));
   return tag;
 }
 
-async function copy(text: string): Promise<string> {
+/** Runs `work` under a cancellable notification; the token becomes an AbortSignal. */
+export function withCancellable<T>(title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      return await work(controller.signal, progress);
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+/** Puts `text` on the clipboard and says so in the status bar. */
+export async function copy(text: string): Promise<string> {
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(t('Copied {0}', text), 3000);
   return text;
+}
+
+export async function copyTag(explorer: Explorer, node?: unknown): Promise<string | undefined> {
+  const tag = oneTag(explorer, node);
+  return tag ? copy(tag.tag) : undefined;
 }
 
 export async function copyDigest(explorer: Explorer, node?: unknown): Promise<string | undefined> {
@@ -71,8 +95,14 @@ async function openDocument(uri: vscode.Uri): Promise<vscode.TextDocument> {
   return doc;
 }
 
+/**
+ * The argument the Enter keybinding passes (package.json): Enter on a registry or repository row only expands or
+ * collapses it, as in any tree, so Open Manifest then says nothing.
+ */
+export const FROM_ENTER_KEY = 'keyboard';
+
 export async function openManifest(explorer: Explorer, node?: unknown): Promise<vscode.TextDocument | undefined> {
-  const tag = oneTag(explorer, node);
+  const tag = node === FROM_ENTER_KEY ? targetTags(explorer)[0] : oneTag(explorer, node);
   if (!tag) return undefined;
   try {
     return await openDocument(documentUri({ registry: tag.registry, repository: tag.repository, reference: tag.tag, kind: 'manifest' }));
@@ -90,6 +120,7 @@ export async function openConfig(explorer: Explorer, node?: unknown): Promise<vs
     const client = await explorer.tree.client(tag.registry);
     const manifest = await client.getManifest(tag.repository, tag.tag);
     let reference = tag.tag;
+    let platform: string | undefined;
     if (manifest.kind === 'index') {
       const items = (manifest.platforms ?? []).map((p) => ({
         label: platformName(p),
@@ -103,11 +134,12 @@ export async function openConfig(explorer: Explorer, node?: unknown): Promise<vs
       const chosen = await pick('openConfig.platform', items, { placeHolder: t('{0}:{1} is multi-arch: pick a platform', tag.repository, tag.tag) });
       if (!chosen) return undefined;
       reference = chosen.digest;
+      platform = chosen.label;
     } else if (!manifest.configDigest) {
       notify('info', t('{0}:{1} has no image config.', tag.repository, tag.tag));
       return undefined;
     }
-    return await openDocument(documentUri({ registry: tag.registry, repository: tag.repository, reference, kind: 'config' }));
+    return await openDocument(documentUri({ registry: tag.registry, repository: tag.repository, reference, kind: 'config', tag: tag.tag, platform }));
   } catch (e) {
     showError(explorer, e, t('open the config of {0}:{1}', tag.repository, tag.tag), tag.registry);
     return undefined;

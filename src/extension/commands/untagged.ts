@@ -7,7 +7,7 @@ import { executeDeletions, isRegistryError, readManifests, untaggedGarbage, type
 import type { Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode, type ManifestNode, type UntaggedGroupNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
-import { gcHint, openGcDocs, reportLostTags, showError } from './feedback';
+import { gcHint, onGcButton, reportLostTags, showError } from './feedback';
 
 const t = vscode.l10n.t;
 
@@ -87,6 +87,6 @@ function report(explorer: Explorer, where: string, registry: string, r: Deletion
   if (r.skipped.length || r.failed.length) message += ' ' + t('{0} skipped and {1} failed (see the log).', r.skipped.length, r.failed.length);
   const gc = r.deleted.length ? gcHint([registry]) : {};
   if (gc.sentence) message += ' ' + gc.sentence;
-  const buttons = [t('Show Log'), ...(gc.button ? [gc.button] : [])];
-  notify(r.failed.length || r.skipped.length ? 'warning' : 'info', message, buttons, (b) => (b === t('Show Log') ? explorer.log.show() : openGcDocs()));
+  const buttons = [t('Show Log'), ...(gc.buttons ?? [])];
+  notify(r.failed.length || r.skipped.length ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show());
 }

@@ -61,10 +61,24 @@ export interface MessageNode {
   readonly severity: 'error' | 'info';
   readonly message: string;
   readonly fix?: string;
-  /** True when new credentials could help (401/403/insufficient scope): the node offers Edit Credentials. */
-  readonly auth?: boolean;
+  /**
+   * For an error, what kind of fix it needs, so the node offers the actions that fit: `login` (401/403/scope: Edit
+   * Credentials), `address` (refused, unknown host, timeout: Edit Address, Open Settings), `tls` (certificate: Choose
+   * CA File, Mark Insecure). Retry always.
+   */
+  readonly cause?: ErrorCause;
   /** What the note is about, for the vscode layer to pick words and a command (e.g. 'noCatalog', 'noTags'). */
-  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filtered' | 'incomplete' | 'noUntagged';
+  readonly note?: 'noCatalog' | 'noTags' | 'noRepositories' | 'filter' | 'incomplete' | 'noUntagged';
+}
+
+export type ErrorCause = 'login' | 'address' | 'tls';
+
+/** The kind of fix an engine error code calls for; undefined when only Retry (and the log) can help. */
+export function errorCause(code: string | undefined): ErrorCause | undefined {
+  if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code === 'INSUFFICIENT_SCOPE') return 'login';
+  if (code === 'NETWORK' || code === 'TIMEOUT') return 'address';
+  if (code === 'TLS') return 'tls';
+  return undefined;
 }
 
 export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
@@ -75,15 +89,19 @@ export const tagNodeId = (registry: string, repository: string, tag: string): st
 export const untaggedNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}|@untagged`;
 export const manifestNodeId = (registry: string, repository: string, digest: string): string => `r|${registry}|${repository}|@${digest}`;
 
-/** The `contextValue` of a node: what `when` clauses in package.json test with `viewItem`. */
-export function contextValue(node: ExplorerNode, multiArch = false): string {
+/**
+ * The `contextValue` of a node: what `when` clauses in package.json test with `viewItem` (always by prefix, e.g.
+ * `viewItem =~ /^registry\b/`): `registry[.filtered]`, `repository[.filtered]`, `tag[.multiarch]`,
+ * `error[.login|.address|.tls]`, `info[.filter]`, …
+ */
+export function contextValue(node: ExplorerNode, flags: { multiArch?: boolean; filtered?: boolean } = {}): string {
   switch (node.kind) {
     case 'registry':
-      return 'registry';
+      return flags.filtered ? 'registry.filtered' : 'registry';
     case 'repository':
-      return 'repository';
+      return flags.filtered ? 'repository.filtered' : 'repository';
     case 'tag':
-      return multiArch ? 'tag.multiarch' : 'tag';
+      return flags.multiArch ? 'tag.multiarch' : 'tag';
     case 'untagged':
       return 'untagged';
     case 'manifest':
@@ -91,8 +109,8 @@ export function contextValue(node: ExplorerNode, multiArch = false): string {
     case 'loadMore':
       return 'loadMore';
     case 'message':
-      if (node.severity === 'info') return 'info';
-      return node.auth ? 'error.auth' : 'error';
+      if (node.severity === 'info') return node.note === 'filter' ? 'info.filter' : 'info';
+      return node.cause ? `error.${node.cause}` : 'error';
   }
 }
 
@@ -165,11 +183,14 @@ export function sharedLabel(others: readonly string[], max = 2): string {
   return ordered.length > max ? `= ${head} +${ordered.length - max}` : `= ${head}`;
 }
 
-/** The description of a tag row: short digest and shared-digest label, once the digest is known. */
-export function tagDescription(digest: string | undefined, others: readonly string[] = []): string {
+/**
+ * The description of a tag row, once the digest is known: what the eye needs first, and what may be cut off last.
+ * The shared-image badge ("= latest +1") leads, so a narrow sidebar never hides it; then `words` (age, size, when
+ * known); the short digest ends it (the tooltip and Copy Digest have it whole).
+ */
+export function tagDescription(digest: string | undefined, others: readonly string[] = [], words: readonly string[] = []): string {
   if (!digest) return '';
-  const label = sharedLabel(others);
-  return label ? `${shortDigest(digest)} ${label}` : shortDigest(digest);
+  return [sharedLabel(others, 1), ...words, shortDigest(digest)].filter(Boolean).join(' · ');
 }
 
 /** `sha256:975164…e3af826e`: enough of both ends to recognise a digest in a sentence. */

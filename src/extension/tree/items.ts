@@ -41,10 +41,15 @@ export function agoText(date: Date, now = new Date()): string {
   }
 }
 
-/** " · 3 days ago · 24 MiB": what the provider says of a tag, after its digest. */
-function detailWords(d: TagDetail | undefined): string {
-  if (!d) return '';
-  return [d.pushed ? agoText(d.pushed) : '', d.size !== undefined ? formatSize(d.size) : ''].filter(Boolean).map((w) => ` · ${w}`).join('');
+/**
+ * ["3 days ago", "24 MiB"]: a tag's age and size when known. From the provider's tag list (push time), else from
+ * the image's own config (created) once read; nothing while unknown.
+ */
+function rowWords(d: TagDetail | undefined, read: TagDetails | Error | undefined): string[] {
+  const own = read && !(read instanceof Error) ? read : undefined;
+  const when = d?.pushed ?? own?.created;
+  const size = d?.size ?? own?.manifest.totalSize;
+  return [when ? agoText(when) : '', size !== undefined ? formatSize(size) : ''].filter(Boolean);
 }
 
 export function registryItem(state: TreeState, node: RegistryNode, entry: { url?: string; username?: string; insecure?: boolean; caFile?: string; provider?: string } | undefined): vscode.TreeItem {
@@ -52,7 +57,7 @@ export function registryItem(state: TreeState, node: RegistryNode, entry: { url?
   const item = new vscode.TreeItem(node.registry, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = new vscode.ThemeIcon('server');
-  item.contextValue = contextValue(node);
+  item.contextValue = contextValue(node, { filtered: s?.filter !== undefined });
   const who = entry?.username ?? t('anonymous');
   const provider = s?.provider && s.provider !== 'distribution' ? ` · ${s.provider === 'acr' ? 'ACR' : 'Harbor'}` : '';
   item.description = (s?.filter ? t('{0} · filter: {1}', who, s.filter) : who) + provider;
@@ -71,9 +76,16 @@ export function repositoryItem(state: TreeState, node: RepositoryNode): vscode.T
   const item = new vscode.TreeItem(node.repository, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = new vscode.ThemeIcon('package');
-  item.contextValue = contextValue(node);
-  const r = state.repo(node.registry, node.repository);
-  if (r?.loaded && !r.error) item.description = r.incomplete ? t('{0} tags (incomplete)', r.sorted.length) : t('{0} tags', r.sorted.length);
+  const s = state.peek(node.registry);
+  const filter = s?.tagFilters.get(node.repository);
+  item.contextValue = contextValue(node, { filtered: filter !== undefined });
+  const r = s?.repos.get(node.repository);
+  // While it reloads, the count it last had: the row does not lose its "N tags" on every refresh.
+  const count = r?.loaded && !r.error ? r.sorted.length : s?.counts.get(node.repository);
+  if (count !== undefined) {
+    const shown = filter && r?.loaded && s ? state.tagsOf(s, node.repository, r).length : undefined;
+    item.description = shown !== undefined ? t('{0} of {1} tags', shown, count) : r?.incomplete ? t('{0} tags (incomplete)', count) : t('{0} tags', count);
+  }
   item.tooltip = `${node.registry}/${node.repository}`;
   return item;
 }
@@ -93,10 +105,10 @@ export function tagItem(state: TreeState, node: TagNode): vscode.TreeItem {
   const multiArch = isIndex(info?.mediaType);
   const detail = r?.tagDetails.get(node.tag);
   item.iconPath = new vscode.ThemeIcon(detail?.locked ? 'lock' : multiArch ? 'layers' : 'tag');
-  item.contextValue = contextValue(node, multiArch);
+  item.contextValue = contextValue(node, { multiArch });
   if (info && r) {
-    item.description = tagDescription(info.digest, r.shared.others(node.tag)) + detailWords(detail);
     const details = r.details.get(node.tag);
+    item.description = tagDescription(info.digest, r.shared.others(node.tag), rowWords(detail, details));
     // Left undefined until hovered: resolveTreeItem then reads the manifest and the config.
     if (details) item.tooltip = tagTooltip(state, node, info, details);
   }
@@ -150,6 +162,13 @@ export function messageItem(node: MessageNode, registryNode: (registry: string) 
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     item.description = node.fix;
     item.tooltip = node.fix ? `${node.message}\n\n${node.fix}` : node.message;
+    return item;
+  }
+  if (node.note === 'filter') {
+    item.iconPath = new vscode.ThemeIcon('filter');
+    item.description = t('Clear');
+    item.tooltip = t('Click to clear the filter');
+    item.command = { command: 'registryExplorer.clearFilter', title: t('Clear Filter'), arguments: [node] };
     return item;
   }
   item.iconPath = new vscode.ThemeIcon('info');

@@ -1,8 +1,9 @@
 // The Registries view's TreeDataProvider: registry → repositories → tags. Thin: it asks the loaded state
 // (./state.ts) for children, draws them with ./items.ts, keeps one node object per id, and coalesces redraws.
 import * as vscode from 'vscode';
-import { capitalise, describeError, isAuthError, type DigestInfo, type ManifestRow, type PingResult, type RegistryClient } from '../../engine';
+import { capitalise, describeError, isRegistryError, type DigestInfo, type ManifestRow, type PingResult, type RegistryClient } from '../../engine';
 import {
+  errorCause,
   manifestNodeId,
   registryNodeId,
   repositoryChildren,
@@ -132,6 +133,15 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.changed(registry);
   }
 
+  setTagFilter(registry: string, repository: string, filter: string | undefined): void {
+    this.state.setTagFilter(registry, repository, filter);
+    this.changed(registry, repository);
+  }
+
+  tagFilterOf(registry: string, repository: string): string | undefined {
+    return this.state.peek(registry)?.tagFilters.get(repository);
+  }
+
   filterOf(registry: string): string | undefined {
     return this.state.peek(registry)?.filter;
   }
@@ -150,6 +160,12 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     if (!r) return;
     await r.loading;
     await r.idle;
+  }
+
+  /** Resolves when the digests, and then the ages and sizes read in the background, of the shown tags are in. */
+  async whenDetailsSettled(node: RepositoryNode): Promise<void> {
+    await this.whenDigestsSettled(node);
+    await this.state.repo(node.registry, node.repository)?.detailsDone;
   }
 
   digestOf(node: TagNode): Promise<DigestInfo> {
@@ -197,9 +213,15 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     return this.intern({ kind: 'message', id: `${parent}|${suffix}`, registry, repository, ...fields });
   }
 
+  /** "Filtered by "slim": 3 of 40 tags", first among the children; clicking it clears the filter. */
+  private filterNote(registry: string, repository: string | undefined, message: string): MessageNode {
+    return this.note(registry, repository, { severity: 'info', note: 'filter', message }, 'filter');
+  }
+
   private errorNode(registry: string, repository: string | undefined, e: unknown): MessageNode {
     const { message, fix } = describeError(e);
-    return this.note(registry, repository, { severity: 'error', message: capitalise(message), fix, auth: isAuthError(e) }, 'error');
+    const code = isRegistryError(e) ? e.code : undefined;
+    return this.note(registry, repository, { severity: 'error', message: capitalise(message), fix, cause: errorCause(code) }, 'error');
   }
 
   private async repositoryNodes(node: RegistryNode): Promise<ExplorerNode[]> {
@@ -208,12 +230,14 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const manual = s.entry.repositories ?? [];
     const names = repositoryList(s.catalog.items, manual, s.filter);
     const out: ExplorerNode[] = [];
+    if (s.filter) out.push(this.filterNote(node.registry, undefined, t('Filtered by "{0}": {1} of {2} repositories', s.filter, names.length, repositoryList(s.catalog.items, manual).length)));
     if (s.catalog.error) out.push(this.errorNode(node.registry, undefined, s.catalog.error));
     out.push(...repositoryChildren(node.registry, names, s.catalog.next !== undefined).map((n) => this.intern(n)));
     if (names.length === 0 && !s.catalog.error) {
       const info = (note: MessageNode['note'], message: string): MessageNode => this.note(node.registry, undefined, { severity: 'info', message, note }, note!);
-      if (s.filter && (s.catalog.items.length > 0 || manual.length > 0)) out.push(info('filtered', t('No repository matches "{0}"', s.filter)));
-      else if (s.catalog.unavailable) out.push(info('noCatalog', t('This registry does not list its repositories')));
+      if (s.filter && (s.catalog.items.length > 0 || manual.length > 0)) {
+        // the filter note above says 0 of N
+      } else if (s.catalog.unavailable) out.push(info('noCatalog', t('This registry does not list its repositories')));
       else if (!s.catalog.next) out.push(info('noRepositories', t('No repositories yet')));
     }
     return out;
@@ -231,8 +255,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     }
     if (r.untagged) out.push(this.intern<UntaggedGroupNode>({ kind: 'untagged', id: untaggedNodeId(node.registry, node.repository), registry: node.registry, repository: node.repository }));
     if (r.sorted.length === 0) return [...out, this.note(node.registry, node.repository, { severity: 'info', message: t('No tags'), note: 'noTags' }, 'noTags')];
-    out.push(...tagChildren(node.registry, node.repository, r.sorted, r.shown).map((n) => this.intern(n)));
-    this.state.resolveDigests(s, node.repository, r, r.sorted.slice(0, r.shown));
+    const tags = this.state.tagsOf(s, node.repository, r);
+    const filter = s.tagFilters.get(node.repository);
+    if (filter) out.unshift(this.filterNote(node.registry, node.repository, t('Filtered by "{0}": {1} of {2} tags', filter, tags.length, r.sorted.length)));
+    out.push(...tagChildren(node.registry, node.repository, tags, r.shown).map((n) => this.intern(n)));
+    const visible = tags.slice(0, r.shown);
+    this.state.resolveDigests(s, node.repository, r, visible);
+    this.state.readVisibleDetails(s, node.repository, r, visible);
     return out;
   }
 

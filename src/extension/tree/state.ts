@@ -1,59 +1,16 @@
-// What the Registries view has loaded, per registry: the engine client, the catalog pages, and per repository its
-// tags (marked when the list is incomplete), their digests as they arrive, the tags sharing each digest (kept up
-// to date as digests arrive, so drawing a row costs nothing), and hover details. No `vscode` import: the provider
-// (./provider.ts) asks this cache and redraws when it says something changed.
-import { errorSentence, isRegistryError, readManifests, sortTags, untaggedGarbage, type DigestInfo, type Listing, type ManifestInfo, type ManifestRow, type PingResult, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
+// What the Registries view has loaded, per registry: the engine client, the catalog pages, the filters, and per
+// repository its state (./repo-state.ts), loaded here: tags, digests in the background, untagged manifests, and
+// details for hover and rows. No `vscode` import: the provider (./provider.ts) asks this cache and redraws when it
+// says something changed.
+import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
 import { nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
+import { newRepoState, type RepoState, type TagDetails } from './repo-state';
 
-export interface TagDetails {
-  manifest: ManifestInfo;
-  created?: Date;
-}
+export { SharedDigests, type RepoState, type TagDetails } from './repo-state';
 
-/** Tags on the same digest, kept as digests arrive: `others(tag)` without scanning the repository. */
-export class SharedDigests {
-  private readonly byDigest = new Map<string, Set<string>>();
-  private readonly digestOf = new Map<string, string>();
-
-  set(tag: string, digest: string): void {
-    const old = this.digestOf.get(tag);
-    if (old === digest) return;
-    if (old) this.byDigest.get(old)?.delete(tag);
-    this.digestOf.set(tag, digest);
-    const set = this.byDigest.get(digest) ?? new Set<string>();
-    set.add(tag);
-    this.byDigest.set(digest, set);
-  }
-
-  /** The other tags on `tag`'s digest (unordered). */
-  others(tag: string): string[] {
-    const digest = this.digestOf.get(tag);
-    if (!digest) return [];
-    return [...(this.byDigest.get(digest) ?? [])].filter((t) => t !== tag);
-  }
-}
-
-export interface RepoState {
-  sorted: string[];
-  shown: number;
-  loading?: Promise<void>;
-  error?: unknown;
-  /** Set when the tag list could not be read whole: shown, marked, never acted on. */
-  incomplete?: Listing['incomplete'];
-  loaded: boolean;
-  digests: Map<string, DigestInfo | Error>;
-  /** What the provider knows of each tag (push time, size, lock), when it lists them. */
-  tagDetails: Map<string, TagDetail>;
-  /** The untagged manifests nothing tagged needs, where the provider lists manifests; undefined where it cannot. */
-  untagged?: { rows?: ManifestRow[]; error?: unknown };
-  shared: SharedDigests;
-  inflight: Set<string>;
-  details: Map<string, TagDetails | Error>;
-  /** Resolves when nothing is in flight (tests and commands wait on it). */
-  idle: Promise<void>;
-  markIdle?: () => void;
-}
+/** Background reads of age and size at a time: the tree must stay a light user of the registry. */
+const DETAIL_READS = 2;
 
 export interface Catalog {
   items: string[];
@@ -71,7 +28,12 @@ export interface Session {
   /** The provider in use, once known. */
   provider?: ProviderName;
   catalog: Catalog;
+  /** The repository filter (a case-insensitive substring), if any. */
   filter?: string;
+  /** The tag filter of each repository that has one; kept when the repository is reloaded. */
+  tagFilters: Map<string, string>;
+  /** The tag count last shown for each repository, so its row keeps "N tags" while it reloads. */
+  counts: Map<string, number>;
   repos: Map<string, RepoState>;
   /** Bumped on refresh so late answers from before it are dropped. */
   generation: number;
@@ -85,9 +47,6 @@ export interface TreeStateDeps {
   changed(registry?: string, repository?: string, soon?: boolean): void;
 }
 
-function newRepoState(): RepoState {
-  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), idle: Promise.resolve() };
-}
 
 export class TreeState {
   private readonly sessions = new Map<string, Session>();
@@ -112,7 +71,7 @@ export class TreeState {
     if (!entry) throw new Error(`${registry} is not in the registryExplorer.registries setting any more.`);
     let s = this.sessions.get(registry);
     if (!s) {
-      s = { entry, catalog: { items: [], loaded: false }, repos: new Map(), generation: 0 };
+      s = { entry, catalog: { items: [], loaded: false }, tagFilters: new Map(), counts: new Map(), repos: new Map(), generation: 0 };
       this.sessions.set(registry, s);
     }
     return s;
@@ -185,9 +144,25 @@ export class TreeState {
     this.session(registry).filter = filter?.trim() || undefined;
   }
 
+  setTagFilter(registry: string, repository: string, filter: string | undefined): void {
+    const s = this.session(registry);
+    const f = filter?.trim();
+    if (f) s.tagFilters.set(repository, f);
+    else s.tagFilters.delete(repository);
+    const r = s.repos.get(repository);
+    if (r) r.shown = Math.min(this.deps.settings().pageSize, this.tagsOf(s, repository, r).length);
+  }
+
+  /** The repository's tags in order, narrowed by its tag filter. */
+  tagsOf(s: Session, repository: string, r: RepoState): string[] {
+    const f = s.tagFilters.get(repository)?.toLowerCase();
+    return f ? r.sorted.filter((tag) => tag.toLowerCase().includes(f)) : r.sorted;
+  }
+
   showMoreTags(registry: string, repository: string): void {
-    const r = this.repo(registry, repository);
-    if (r) r.shown = nextShown(r.shown, this.deps.settings().pageSize, r.sorted.length);
+    const s = this.peek(registry);
+    const r = s?.repos.get(repository);
+    if (s && r) r.shown = nextShown(r.shown, this.deps.settings().pageSize, this.tagsOf(s, repository, r).length);
   }
 
   loadCatalogPage(s: Session): Promise<void> {
@@ -212,6 +187,13 @@ export class TreeState {
       }
     })();
     return s.catalog.loading;
+  }
+
+  /** The repository row says "N tags": redrawn when the count it shows changes. */
+  private noteCount(s: Session, repository: string, count: number): void {
+    if (s.counts.get(repository) === count) return;
+    s.counts.set(repository, count);
+    this.deps.changed(s.entry.key, repository, true);
   }
 
   /** The registry row names its provider: redrawn once the provider is known. */
@@ -243,8 +225,9 @@ export class TreeState {
         const names = provider.listTagDetails ? await this.throughProvider(client, provider, repository, r) : await this.browse(client, repository, r);
         const settings = this.deps.settings();
         r.sorted = sortTags(names, settings.tagSort, settings.versioning);
-        r.shown = Math.min(r.sorted.length, settings.pageSize);
+        r.shown = Math.min(this.tagsOf(s, repository, r).length, settings.pageSize);
         r.error = undefined;
+        this.noteCount(s, repository, r.sorted.length);
       } catch (e) {
         r.error = e;
       } finally {
@@ -328,6 +311,39 @@ export class TreeState {
         }
       }
     })();
+  }
+
+  /**
+   * Age and size for the rows on screen, where the registry's own list does not give them (V2): once their digests are
+   * in, each visible image's manifest and config are read in the background, two at a time, once per image, and the
+   * rows redrawn. Never on Docker Hub, where a manifest read counts as a pull (there the tooltip reads on hover).
+   */
+  readVisibleDetails(s: Session, repository: string, r: RepoState, visible: string[]): void {
+    if (s.provider !== 'distribution' || limitsManifestReads(s.entry.key)) return;
+    const generation = s.generation;
+    r.detailsDone = r.idle.then(async () => {
+      const byDigest = new Map<string, string[]>();
+      for (const tag of visible) {
+        const info = r.digests.get(tag);
+        if (!info || info instanceof Error || r.details.has(tag) || r.detailsInflight.has(tag)) continue;
+        byDigest.set(info.digest, [...(byDigest.get(info.digest) ?? []), tag]);
+      }
+      const groups = [...byDigest.values()];
+      for (const tags of groups) for (const tag of tags) r.detailsInflight.add(tag);
+      const controller = new AbortController();
+      await mapLimit(
+        groups,
+        DETAIL_READS,
+        async ([first, ...rest]: string[]) => {
+          if (generation !== s.generation) return controller.abort();
+          const read = await this.details(s.entry.key, repository, first, controller.signal);
+          if (read) for (const tag of rest) r.details.set(tag, read);
+          this.deps.changed(s.entry.key, repository, true);
+        },
+        controller.signal,
+      ).catch(() => undefined);
+      for (const tags of groups) for (const tag of tags) r.detailsInflight.delete(tag);
+    });
   }
 
   /** Hover details (manifest, created date) of a tag, read once. */

@@ -1,0 +1,154 @@
+// Every word the Cleanup Preview shows, through vscode.l10n: the webview's strings, the totals, the confirmation
+// (in the future tense: nothing is deleted yet), the progress line and the result.
+import * as vscode from 'vscode';
+import { errorSentence, formatSize, type DeletionResult, type PrunePolicy, type PrunePreview } from '../../engine';
+import { middleDigest } from '../model/nodes';
+import { agoText } from '../tree/items';
+import type { FateCount, RowWords, TotalCounts } from './model';
+import type { Progress, ResultGroup, ResultView, Row, Strings, Totals } from './protocol';
+
+const t = vscode.l10n.t;
+
+export function rowWords(): RowWords {
+  return { ago: (when) => agoText(new Date(when)), size: (bytes) => formatSize(bytes), unknown: t('unknown') };
+}
+
+/** "12 images (14 tags)", "1 image (1 tag)", "3 images" (untagged ones alone). */
+export function imagesAndTags(images: number, tags: number): string {
+  const i = images === 1 ? t('1 image') : t('{0} images', images);
+  if (tags === 0) return i;
+  return tags === 1 ? t('{0} (1 tag)', i) : t('{0} ({1} tags)', i, tags);
+}
+
+/** "30 tags (28 images)" for what stays. */
+function tagsAndImages(c: FateCount): string {
+  const tags = c.tags === 1 ? t('1 tag') : t('{0} tags', c.tags);
+  const images = c.images === 1 ? t('1 image') : t('{0} images', c.images);
+  const untagged = c.untagged ? ' ' + t('+ {0} untagged', c.untagged) : '';
+  // Skipped tags whose images stay for a kept tag count no image of their own.
+  return c.images === 0 ? tags : `${tags} (${images})${untagged}`;
+}
+
+export function deleteLabel(images: number): string {
+  return images === 1 ? t('Delete 1 image') : t('Delete {0} images', images);
+}
+
+function freedText(c: TotalCounts): string {
+  if (c.delete.images === 0) return '0 B';
+  if (c.freedUnknown === c.delete.images) return t('unknown');
+  if (c.freedUnknown === 0) return t('up to {0}', formatSize(c.freedBytes));
+  return t('at least {0} ({1} of unknown size)', formatSize(c.freedBytes), c.freedUnknown === 1 ? t('1 image') : t('{0} images', c.freedUnknown));
+}
+
+export function totalsView(c: TotalCounts, images: number): Totals {
+  const del = imagesAndTags(c.delete.images, c.delete.tags) + (c.delete.untagged ? ' ' + t('({0} untagged)', c.delete.untagged) : '');
+  const freed = freedText(c);
+  return {
+    delete: c.delete,
+    keep: c.keep,
+    skip: c.skip,
+    freedBytes: c.freedBytes,
+    freedUnknown: c.freedUnknown,
+    freedText: freed,
+    deleteLabel: deleteLabel(images),
+    summary: t('Delete: {0} · Keep: {1} · Skip: {2} · Space freed: {3}', del, tagsAndImages(c.keep), tagsAndImages(c.skip), freed),
+  };
+}
+
+/** "<2.0.0, keep 1 per major, protect ^latest$": the policy in one line, for the panel's header. */
+export function policyWords(policy: PrunePolicy | undefined, untagged: boolean): string {
+  if (!policy) return untagged ? t('untagged manifests') : '';
+  const parts = [t('range {0}', policy.range)];
+  if (policy.versioning && policy.versioning !== 'semver') parts.push(t('{0} versioning', policy.versioning));
+  if (policy.keep) parts.push(policy.keepPer ? t('keep {0} newest per {1}', policy.keep, policy.keepPer) : t('keep {0} newest', policy.keep));
+  if (policy.includePrerelease) parts.push(t('prereleases included'));
+  if (policy.variant) parts.push(t('variants {0}', policy.variant));
+  if (policy.olderThan) parts.push(t('older than {0}', policy.olderThan));
+  if (policy.protect?.length) parts.push(t('protected {0}', policy.protect.join(' ')));
+  if (untagged) parts.push(t('untagged manifests too'));
+  return parts.join(' · ');
+}
+
+export function webviewStrings(where: string, policy: string): Strings {
+  return {
+    title: t('Cleanup Preview — {0}', where),
+    policy,
+    totalsLabel: t('Totals'),
+    fate: { delete: t('delete'), keep: t('keep'), skip: t('skip') },
+    columns: { keep: t('Keep'), tag: t('Tag'), age: t('Age'), size: t('Size'), digest: t('Digest'), fate: t('Fate'), reason: t('Reason'), status: t('Result') },
+    untagged: t('untagged'),
+    keepThis: t('Keep this one'),
+    keepRow: t('Keep {0}', '{0}'), // the webview puts the tag in
+    show: t('Show'),
+    sortBy: t('Sort by {0}', '{0}'),
+    cancel: t('Cancel'),
+    cancelling: t('Cancelling: the deletes in flight finish…'),
+    showLog: t('Show Log'),
+    nothingToDelete: t('Nothing left to delete: every row is kept or skipped.'),
+    noRows: t('No rows with the chosen fates.'),
+    beforeDelete: t('Nothing is deleted until you press Delete and confirm. Tick “Keep” on a row to keep it; the images it shares stay too.'),
+    whileDeleting: t('Cancel stops new deletes; those already sent finish.'),
+    closeNote: t('Closing this tab does not stop the deletion: it goes on, and the result shows in a notification.'),
+    status: { queued: t('waiting'), deleting: t('deleting…'), deleted: t('deleted'), gone: t('already gone'), failed: t('failed'), skipped: t('skipped') },
+    failedHeading: t('Failed'),
+    skippedHeading: t('Skipped'),
+    rowCount: t('{0} of {1} rows', '{0}', '{1}'),
+  };
+}
+
+/** The one confirmation, before anything is deleted: what will go, what stays, and that it cannot be undone. */
+export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number): { message: string; detail: string } {
+  const message = t('Delete {0} from {1}?', imagesAndTags(images, c.delete.tags), where);
+  const untagged = c.delete.untagged;
+  const detail = [
+    t('{0} will be deleted; {1} will be kept and {2} skipped.', imagesAndTags(images, c.delete.tags), c.keep.tags === 1 ? t('1 tag') : t('{0} tags', c.keep.tags), c.skip.tags === 1 ? t('1 tag') : t('{0} tags', c.skip.tags)),
+    ...(untagged ? [t('{0} of them are untagged manifests: systems that pull them by digest will lose them.', untagged)] : []),
+    ...approved.plan.notes,
+    t('The tags are read again first: an image whose tags changed since this preview will be skipped.'),
+    '',
+    t('This cannot be undone.'),
+  ].join('\n');
+  return { message, detail };
+}
+
+export function progressView(done: number, total: number, counts: { deleted: number; failed: number; skipped: number }, rereading = false): Progress {
+  const text = rereading ? t('Checking the tags again… {0} of {1} images done', done, total) : t('{0} of {1} images done: {2} deleted, {3} failed, {4} skipped', done, total, counts.deleted, counts.failed, counts.skipped);
+  return { done, total, ...counts, text };
+}
+
+function groups(items: { digest: string; tags: string[]; text: string }[]): ResultGroup[] {
+  const by = new Map<string, string[]>();
+  for (const i of items) by.set(i.text, [...(by.get(i.text) ?? []), ...(i.tags.length ? i.tags : [middleDigest(i.digest)])]);
+  return [...by].map(([text, list]) => ({ text, items: list }));
+}
+
+/** The result, kept in the panel: headline, sentences, and the failures and skips grouped by their reason. */
+export function resultView(r: DeletionResult, tagsOf: (digest: string) => string[], gc: { sentence?: string; button?: string }): ResultView {
+  const fresh = r.deleted.length - r.alreadyGone.length;
+  const total = r.deleted.length + r.failed.length + r.skipped.length;
+  const tags = r.deleted.reduce((n, d) => n + tagsOf(d).length, 0);
+  const images = total === 1 ? t('1 image') : t('{0} images', total);
+  let headline = tags === 0 ? t('Deleted {0} of {1}.', r.deleted.length, images) : t('Deleted {0} of {1} ({2}).', r.deleted.length, images, tags === 1 ? t('1 tag') : t('{0} tags', tags));
+  if (r.failed.length) headline += ' ' + t('{0} failed.', r.failed.length);
+  if (r.skipped.length) headline += ' ' + t('{0} skipped.', r.skipped.length);
+  const lines: string[] = [];
+  if (r.alreadyGone.length) lines.push(t('{0} were already gone (deleted by someone else meanwhile).', r.alreadyGone.length));
+  if (r.cancelled) lines.push(t('Cancelled: the images not yet started were left as they are.'));
+  if (r.stoppedBy) lines.push(errorSentence(r.stoppedBy));
+  for (const l of r.lostTags) lines.push(t('Tag {0} disappeared while deleting: it was most likely moved onto an image as that image was deleted. It pointed at {1} before.', l.tag, l.digest));
+  if (r.lostTagsUnchecked) lines.push(t('Whether other tags were lost could not be checked: {0}.', r.lostTagsUnchecked));
+  if (fresh > 0 && gc.sentence) lines.push(gc.sentence);
+  return {
+    headline,
+    lines,
+    failed: groups(r.failed.map((f) => ({ ...f, text: f.error }))),
+    skipped: groups(r.skipped.map((s) => ({ ...s, text: s.reason }))),
+    gcButton: fresh > 0 ? gc.button : undefined,
+    severity: r.lostTags.length ? 'error' : r.failed.length || r.stoppedBy ? 'warning' : 'info',
+  };
+}
+
+/** A row's tag, or the short digest of an untagged manifest, for lists. */
+export function rowName(row: Pick<Row, 'tag' | 'digest'>): string {
+  return row.tag ?? middleDigest(row.digest ?? '');
+}

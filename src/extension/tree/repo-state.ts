@@ -1,0 +1,61 @@
+// One repository as the tree has loaded it: its tags (sorted, paged, maybe incomplete), their digests as they arrive,
+// the tags sharing each digest (kept up to date as digests arrive, so drawing a row costs nothing), what the
+// provider says of each tag, its untagged manifests, and details read for hover and rows. Plain data, no `vscode`.
+import type { DigestInfo, Listing, ManifestInfo, ManifestRow, TagDetail } from '../../engine';
+
+export interface TagDetails {
+  manifest: ManifestInfo;
+  created?: Date;
+}
+
+/** Tags on the same digest, kept as digests arrive: `others(tag)` without scanning the repository. */
+export class SharedDigests {
+  private readonly byDigest = new Map<string, Set<string>>();
+  private readonly digestOf = new Map<string, string>();
+
+  set(tag: string, digest: string): void {
+    const old = this.digestOf.get(tag);
+    if (old === digest) return;
+    if (old) this.byDigest.get(old)?.delete(tag);
+    this.digestOf.set(tag, digest);
+    const set = this.byDigest.get(digest) ?? new Set<string>();
+    set.add(tag);
+    this.byDigest.set(digest, set);
+  }
+
+  /** The other tags on `tag`'s digest (unordered). */
+  others(tag: string): string[] {
+    const digest = this.digestOf.get(tag);
+    if (!digest) return [];
+    return [...(this.byDigest.get(digest) ?? [])].filter((t) => t !== tag);
+  }
+}
+
+export interface RepoState {
+  sorted: string[];
+  shown: number;
+  loading?: Promise<void>;
+  error?: unknown;
+  /** Set when the tag list could not be read whole: shown, marked, never acted on. */
+  incomplete?: Listing['incomplete'];
+  loaded: boolean;
+  digests: Map<string, DigestInfo | Error>;
+  /** What the provider knows of each tag (push time, size, lock), when it lists them. */
+  tagDetails: Map<string, TagDetail>;
+  /** The untagged manifests nothing tagged needs, where the provider lists manifests; undefined where it cannot. */
+  untagged?: { rows?: ManifestRow[]; error?: unknown };
+  shared: SharedDigests;
+  inflight: Set<string>;
+  details: Map<string, TagDetails | Error>;
+  /** Tags whose details are being read in the background. */
+  detailsInflight: Set<string>;
+  /** Resolves when the last background read of details is done (tests wait on it). */
+  detailsDone?: Promise<void>;
+  /** Resolves when nothing is in flight (tests and commands wait on it). */
+  idle: Promise<void>;
+  markIdle?: () => void;
+}
+
+export function newRepoState(): RepoState {
+  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), detailsInflight: new Set(), idle: Promise.resolve() };
+}

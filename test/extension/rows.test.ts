@@ -1,0 +1,152 @@
+// The tree's rows and the calm around them, in a real VS Code against a real registry started here: a repository keeps
+// "N tags" while it reloads, tag filters with a visible Clear, error rows that offer the fix for their cause (Edit
+// Address moves the registry and its login), readable editor tabs for manifests and configs, and the garbage
+// collection advice once per registry (a plain delete after it only confirms in the status bar).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DeleteOutcome } from '../../src/extension/commands';
+import type { MessageNode, TagNode } from '../../src/extension/model/nodes';
+import { freePort, startRegistry, type TestRegistry } from '../support/registry';
+import { startTlsFront } from '../support/tls-front';
+import { pushImage, pushIndex } from '../support/seed';
+import { answerWith, clearAnswers, explorerApi, hostOf, registryNode, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
+
+describe('Registry Explorer: rows, filters, error fixes, tabs and notifications', function () {
+  this.timeout(60_000);
+  let t: TestApi;
+  let reg: TestRegistry;
+  let host: string;
+
+  before(async () => {
+    reg = await startRegistry({ auth: 'none' });
+    await pushImage(reg, 'app', ['1.0.0'], { salt: 'rows-1' });
+    await pushImage(reg, 'app', ['1.1.0-rc.1'], { salt: 'rows-2' });
+    await pushImage(reg, 'app', ['2.0.0', 'latest'], { salt: 'rows-3' });
+    await pushImage(reg, 'app', ['2.1.0'], { salt: 'rows-4' });
+    await pushIndex(reg, 'multi', ['1.0.0'], { salt: 'rows-multi' });
+    host = hostOf(reg.url);
+    t = await explorerApi();
+    await setRegistries([{ url: reg.url }]);
+    t.tree.refresh();
+  });
+  afterEach(() => clearAnswers(t.hooks));
+  after(async () => {
+    await setRegistries([]);
+    await reg?.stop();
+  });
+
+  it('a repository keeps "N tags" while it reloads after a refresh', async () => {
+    const repo = await repositoryNode(t.tree, host, 'app');
+    await t.tree.getChildren(repo);
+    assert.equal(t.tree.getTreeItem(repo).description, '5 tags');
+    t.tree.refresh(repo);
+    assert.equal(t.tree.getTreeItem(repo).description, '5 tags', 'the count it had, before its tags are read again');
+  });
+
+  it('Filter Tags shows a "Filtered by" row first, the count in the repository row, and Clear brings every tag back', async () => {
+    const repo = await repositoryNode(t.tree, host, 'app');
+    answerWith(t.hooks, { 'filterTags.filter': '2.' });
+    await vscode.commands.executeCommand('registryExplorer.filterTags', repo);
+    const kids = await t.tree.getChildren(repo);
+    const note = kids[0] as MessageNode;
+    assert.equal(note.kind, 'message');
+    const item = t.tree.getTreeItem(note);
+    assert.equal(item.label, 'Filtered by "2.": 2 of 5 tags');
+    assert.equal(item.contextValue, 'info.filter');
+    assert.equal(item.command?.command, 'registryExplorer.clearFilter', 'clicking the row clears the filter');
+    assert.deepEqual(kids.slice(1).map((n) => (n as TagNode).tag), ['2.1.0', '2.0.0']);
+    assert.equal(t.tree.getTreeItem(repo).description, '2 of 5 tags');
+    assert.equal(t.tree.getTreeItem(repo).contextValue, 'repository.filtered', 'the row offers Clear Filter');
+
+    await vscode.commands.executeCommand('registryExplorer.clearFilter', note);
+    assert.deepEqual((await tagNodes(t.tree, repo)).map((n) => n.tag), ['2.1.0', '2.0.0', '1.1.0-rc.1', '1.0.0', 'latest']);
+    assert.equal(t.tree.getTreeItem(repo).contextValue, 'repository');
+  });
+
+  it('an unreachable registry offers Edit Address, not Edit Credentials; the new address takes its login along', async () => {
+    const port = await freePort(); // nothing listens there
+    const dead = `127.0.0.1:${port}`;
+    await t.credentials.set(dead, { username: 'mover', password: 'rows-secret-move-1' });
+    await setRegistries([{ url: `http://${dead}` }, { url: reg.url }]);
+    t.tree.refresh();
+    const kids = await t.tree.getChildren(await registryNode(t.tree, dead));
+    const error = kids.find((n): n is MessageNode => n.kind === 'message' && n.severity === 'error');
+    assert.ok(error, `no error row: ${kids.map((n) => n.kind).join(', ')}`);
+    assert.equal(t.tree.getTreeItem(error).contextValue, 'error.address');
+
+    answerWith(t.hooks, { 'editAddress.url': reg.url });
+    // The live registry is in the list already: moving onto it is refused, and nothing changes.
+    assert.equal(await vscode.commands.executeCommand('registryExplorer.editAddress', error), undefined);
+    assert.match(t.hooks.messages.map((m) => m.message).join('\n'), /already in the Registries view/);
+    await setRegistries([{ url: `http://${dead}` }]);
+    answerWith(t.hooks, { 'editAddress.url': reg.url });
+    assert.equal(await vscode.commands.executeCommand('registryExplorer.editAddress', error), host);
+    const setting = vscode.workspace.getConfiguration('registryExplorer').get<{ url: string }[]>('registries');
+    assert.deepEqual(setting?.map((r) => r.url), [reg.url]);
+    assert.deepEqual(await t.credentials.get(host), { username: 'mover', password: 'rows-secret-move-1' }, 'the login moved with it');
+    assert.equal(await t.credentials.get(dead), undefined, 'and is no longer kept for the old address');
+    await t.credentials.delete(host);
+    t.tree.refresh();
+  });
+
+  it('an untrusted certificate offers Choose CA File… and Mark Insecure; the CA file chosen makes the registry browse', async () => {
+    const front = await startTlsFront(reg.url);
+    try {
+      await setRegistries([{ url: front.url }]);
+      t.tree.refresh();
+      const node = await registryNode(t.tree, front.host);
+      const kids = await t.tree.getChildren(node);
+      const error = kids.find((n): n is MessageNode => n.kind === 'message' && n.severity === 'error');
+      assert.ok(error, `no error row: ${kids.map((n) => n.kind).join(', ')}`);
+      assert.equal(t.tree.getTreeItem(error).contextValue, 'error.tls');
+
+      answerWith(t.hooks, { 'markInsecure.confirm': false, 'chooseCaFile.file': front.certPath });
+      assert.equal(await vscode.commands.executeCommand('registryExplorer.markInsecure', error), false, 'Cancel changes nothing');
+      assert.equal(await vscode.commands.executeCommand('registryExplorer.chooseCaFile', error), front.certPath);
+      const setting = vscode.workspace.getConfiguration('registryExplorer').get<{ url: string; caFile?: string; insecure?: boolean }[]>('registries');
+      assert.deepEqual(setting, [{ url: front.url, caFile: front.certPath }], 'the CA file is saved, verification stays on');
+      const repos = await t.tree.getChildren(await registryNode(t.tree, front.host));
+      assert.ok(repos.some((n) => n.kind === 'repository' && n.repository === 'app'), `the registry browses now: ${repos.map((n) => n.kind).join(', ')}`);
+    } finally {
+      await setRegistries([{ url: reg.url }]);
+      t.tree.refresh();
+      await front.stop();
+    }
+  });
+
+  it('manifest and config tabs are titled for people, and read as JSON', async () => {
+    const repo = await repositoryNode(t.tree, host, 'app');
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('registryExplorer.openManifest', await tagNode(t.tree, repo, '2.0.0'));
+    assert.equal(doc.uri.path.split('/').pop(), 'app:2.0.0 — manifest');
+    assert.match(doc.getText(), /"schemaVersion": 2/);
+    const deadline = Date.now() + 5000;
+    while (vscode.window.activeTextEditor?.document.languageId !== 'json' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(vscode.window.activeTextEditor?.document.languageId, 'json');
+
+    const multi = await repositoryNode(t.tree, host, 'multi');
+    answerWith(t.hooks, { 'openConfig.platform': 'linux/arm64' });
+    const config = await vscode.commands.executeCommand<vscode.TextDocument>('registryExplorer.openConfig', await tagNode(t.tree, multi, '1.0.0'));
+    assert.equal(config.uri.path.split('/').pop(), 'multi:1.0.0 (linux\u2215arm64) — config');
+    assert.match(config.getText(), /"architecture": "arm64"/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('the garbage-collection advice comes once per registry, with Don’t Show Again; a plain delete then confirms in the status bar', async () => {
+    const repo = await repositoryNode(t.tree, host, 'app');
+    answerWith(t.hooks, { 'delete.confirm': true });
+    const first = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '1.0.0'));
+    assert.equal(first.deleted.length, 1);
+    const told = t.hooks.messages.find((m) => /Deleted 1 image/.test(m.message));
+    assert.ok(told && !told.statusBar, 'the first delete on this registry is a notification');
+    assert.match(told.message, /garbage collection/);
+    assert.deepEqual(told.buttons, ['About Garbage Collection', 'Don’t Show Again']);
+
+    t.hooks.messages.length = 0;
+    const fresh = await repositoryNode(t.tree, host, 'app');
+    const second = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, fresh, '1.1.0-rc.1'));
+    assert.equal(second.deleted.length, 1);
+    const quiet = t.hooks.messages.find((m) => /Deleted 1 image/.test(m.message));
+    assert.ok(quiet?.statusBar, `the second is a status bar message: ${JSON.stringify(t.hooks.messages)}`);
+    assert.doesNotMatch(quiet.message, /garbage collection/);
+  });
+});

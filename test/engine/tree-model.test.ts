@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   contextValue,
   errorCause,
+  newestFirst,
   formatSize,
   middleDigest,
   nextShown,
@@ -159,6 +160,13 @@ describe('tree model', () => {
       const tag = tagChildren('h', 'multi', ['1.0.0'], 1)[0];
       assert.equal(contextValue(tag), 'tag');
       assert.equal(contextValue(tag, { multiArch: true }), 'tag.multiarch');
+    });
+
+    it('orders tags newest first, those without a time after them in the order they came', () => {
+      const at: Record<string, string> = { a: '2026-01-01', b: '2026-03-01', c: '2026-02-01' };
+      const time = (tag: string) => (at[tag] ? new Date(at[tag]) : undefined);
+      assert.deepEqual(newestFirst(['x', 'a', 'y', 'b', 'c'], time), ['b', 'c', 'a', 'x', 'y']);
+      assert.deepEqual(newestFirst(['2.0.0', 'latest'], () => new Date('2026-01-01')), ['2.0.0', 'latest'], 'ties keep their order');
     });
 
     it('gives error rows the context value of the fix they need, and filtered rows theirs', () => {

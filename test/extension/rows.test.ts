@@ -24,6 +24,10 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     await pushImage(reg, 'app', ['2.0.0', 'latest'], { salt: 'rows-3' });
     await pushImage(reg, 'app', ['2.1.0'], { salt: 'rows-4' });
     await pushIndex(reg, 'multi', ['1.0.0'], { salt: 'rows-multi' });
+    // Built out of version order: the newest order is not the version order.
+    await pushImage(reg, 'timed', ['2.0.0'], { salt: 'rows-t1', created: new Date('2026-09-01T00:00:00Z') });
+    await pushImage(reg, 'timed', ['0.9.0'], { salt: 'rows-t2', created: new Date('2026-11-01T00:00:00Z') });
+    await pushImage(reg, 'timed', ['1.0.0'], { salt: 'rows-t3', created: new Date('2026-10-01T00:00:00Z') });
     host = hostOf(reg.url);
     t = await explorerApi();
     await setRegistries([{ url: reg.url }]);
@@ -114,6 +118,35 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     }
   });
 
+  it('a multi-arch tag expands to its platform images, each with its size and digest', async () => {
+    const multi = await repositoryNode(t.tree, host, 'multi');
+    const tag = await tagNode(t.tree, multi, '1.0.0');
+    await t.tree.whenDigestsSettled(multi);
+    assert.equal(t.tree.getTreeItem(tag).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const kids = await t.tree.getChildren(tag);
+    assert.deepEqual(kids.map((n) => (n.kind === 'platform' ? n.platform : n.kind)), ['linux/amd64', 'linux/arm64']);
+    const item = t.tree.getTreeItem(kids[0]);
+    assert.match(String(item.description), /^\d+(\.\d+)? (B|KiB) · sha256:[0-9a-f]{12}$/);
+    assert.equal(item.contextValue, 'platform');
+    assert.equal(t.tree.getParent(kids[0]), tag);
+    const app = await repositoryNode(t.tree, host, 'app');
+    await t.tree.whenDigestsSettled(app);
+    assert.equal(t.tree.getTreeItem(await tagNode(t.tree, app, '2.1.0')).collapsibleState, vscode.TreeItemCollapsibleState.None, 'a single-platform tag does not expand');
+  });
+
+  it('registryExplorer.tagSort newest orders by when each image was built, reading them on a plain registry', async () => {
+    await vscode.workspace.getConfiguration('registryExplorer').update('tagSort', 'newest', vscode.ConfigurationTarget.Global);
+    try {
+      t.tree.refresh();
+      const timed = await repositoryNode(t.tree, host, 'timed');
+      assert.deepEqual((await tagNodes(t.tree, timed)).map((n) => n.tag), ['0.9.0', '1.0.0', '2.0.0']);
+      assert.match(String(t.tree.getTreeItem(await tagNode(t.tree, timed, '0.9.0')).description), / ago · (.+ · )?sha256:[0-9a-f]{12}$/, 'the age is known at once');
+    } finally {
+      await vscode.workspace.getConfiguration('registryExplorer').update('tagSort', undefined, vscode.ConfigurationTarget.Global);
+      t.tree.refresh();
+    }
+  });
+
   it('manifest and config tabs are titled for people, and read as JSON', async () => {
     const repo = await repositoryNode(t.tree, host, 'app');
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('registryExplorer.openManifest', await tagNode(t.tree, repo, '2.0.0'));
@@ -148,5 +181,13 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     const quiet = t.hooks.messages.find((m) => /Deleted 1 image/.test(m.message));
     assert.ok(quiet?.statusBar, `the second is a status bar message: ${JSON.stringify(t.hooks.messages)}`);
     assert.doesNotMatch(quiet.message, /garbage collection/);
+  });
+
+  it('deleting a multi-arch image says its platform images stay in storage until garbage collection', async () => {
+    const multi = await repositoryNode(t.tree, host, 'multi');
+    const state = answerWith(t.hooks, { 'delete.confirm': true });
+    const outcome = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, multi, '1.0.0'));
+    assert.equal(outcome.deleted.length, 1);
+    assert.match(state.asked[0].detail ?? '', /It is a multi-arch image: its 2 platform images are no longer reachable, and stay in storage until garbage collection\./);
   });
 });

@@ -2,13 +2,12 @@
 // image, a second explicit warning for a platform image of a multi-arch image that stays, then the engine's
 // executor (which reads the tags again after the modal and deletes nothing that changed meanwhile).
 import * as vscode from 'vscode';
-import { deleteReviewed, describeUses, errorSentence, isRegistryError, reviewDeletion, type DeletionResult, type DeletionReview, type ImageToDelete } from '../../engine';
+import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, type DeletionResult, type DeletionReview, type ImageToDelete } from '../../engine';
 import type { Explorer } from '../explorer';
 import { middleDigest, type TagNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
 import { confirmInStatusBar, gcHint, onGcButton, reportLostTags, showError } from './feedback';
-import { withCancellable } from './tags';
-import { targetTags } from './tags';
+import { targetTags, withCancellable } from './tags';
 
 const t = vscode.l10n.t;
 
@@ -55,7 +54,16 @@ function tagsSentence(image: ImageToDelete): string {
   return t('Deleting {0} removes {1} tags: {2}', d, image.tags.length, image.tags.join(', '));
 }
 
-/** Runs `work` under a cancellable notification; the token becomes an AbortSignal. */
+/** A multi-arch image's platform images go with it, but on a self-hosted registry only garbage collection frees them. */
+function platformsSentence(image: ImageToDelete, review: DeletionReview, registry: string): string | undefined {
+  const platforms = isIndex(image.mediaType) ? (review.snapshot.children.get(image.digest)?.length ?? 0) : 0;
+  if (platforms === 0) return undefined;
+  return isSelfHostedDistribution(registry)
+    ? t('  It is a multi-arch image: its {0} platform images are no longer reachable, and stay in storage until garbage collection.', platforms)
+    : t('  It is a multi-arch image: its {0} platform images go with it.', platforms);
+}
+
+/** The one warning: every image, every tag that goes with it, and what else it takes or leaves. */
 async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
   const images = reviewed.reduce((n, r) => n + r.review.images.length, 0);
   const removed = reviewed.reduce((n, r) => n + r.review.images.reduce((m, i) => m + i.tags.length, 0), 0);
@@ -67,6 +75,8 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
     if (reviewed.length > 1) lines.push(`${r.group.registry}/${r.group.repository}:`);
     for (const image of r.review.images) {
       lines.push(tagsSentence(image));
+      const platforms = platformsSentence(image, r.review, r.group.registry);
+      if (platforms) lines.push(platforms);
       if (image.locked) lines.push(t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix));
     }
   }

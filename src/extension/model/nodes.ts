@@ -42,6 +42,19 @@ export interface ManifestNode {
   readonly digest: string;
 }
 
+/** One platform's image of a multi-arch tag (shown when the tag is expanded). */
+export interface PlatformNode {
+  readonly kind: 'platform';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+  /** The multi-arch tag it belongs to. */
+  readonly tag: string;
+  readonly digest: string;
+  /** `linux/amd64`. */
+  readonly platform: string;
+}
+
 /** "Load more…": shows the next page of repositories (no `repository`) or of the tags of `repository`. */
 export interface LoadMoreNode {
   readonly kind: 'loadMore';
@@ -81,11 +94,12 @@ export function errorCause(code: string | undefined): ErrorCause | undefined {
   return undefined;
 }
 
-export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
+export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | PlatformNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
 
 export const registryNodeId = (registry: string): string => `r|${registry}`;
 export const repositoryNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}`;
 export const tagNodeId = (registry: string, repository: string, tag: string): string => `r|${registry}|${repository}|${tag}`;
+export const platformNodeId = (registry: string, repository: string, tag: string, digest: string): string => `${tagNodeId(registry, repository, tag)}|@${digest}`;
 export const untaggedNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}|@untagged`;
 export const manifestNodeId = (registry: string, repository: string, digest: string): string => `r|${registry}|${repository}|@${digest}`;
 
@@ -102,6 +116,8 @@ export function contextValue(node: ExplorerNode, flags: { multiArch?: boolean; f
       return flags.filtered ? 'repository.filtered' : 'repository';
     case 'tag':
       return flags.multiArch ? 'tag.multiarch' : 'tag';
+    case 'platform':
+      return 'platform';
     case 'untagged':
       return 'untagged';
     case 'manifest':
@@ -170,6 +186,16 @@ export function repositoryChildren(
 }
 
 export { sortTags, type TagSort };
+
+/**
+ * Tags most recent first by `timeOf`; tags without a time keep their order (the version order they came in) after
+ * the others. Stable.
+ */
+export function newestFirst(tags: readonly string[], timeOf: (tag: string) => Date | undefined): string[] {
+  const timed = tags.map((tag, i) => ({ tag, i, at: timeOf(tag)?.getTime() }));
+  const known = timed.filter((x) => x.at !== undefined).sort((a, b) => b.at! - a.at! || a.i - b.i);
+  return [...known, ...timed.filter((x) => x.at === undefined)].map((x) => x.tag);
+}
 
 /**
  * "= latest", "= latest, 2.0", "= latest, 2.0 +3": the other tags of the same image, moving aliases (tags that are

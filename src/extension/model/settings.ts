@@ -18,13 +18,16 @@ export interface RegistryEntry extends RegistrySetting {
   readonly key: string;
 }
 
+export type TreeTagSort = TagSort | 'newest';
+
 export interface ExplorerSettings {
   registries: RegistryEntry[];
   /** Entries that could not be used, in plain words (shown once in the log). */
   problems: string[];
   pageSize: number;
   concurrency: number;
-  tagSort: TagSort;
+  /** The engine's orders, or `newest`: by push (or build) time, which the tree reads. */
+  tagSort: TreeTagSort;
   versioning: Versioning;
   protect: string[];
 }
@@ -79,7 +82,7 @@ export function readSettings(raw: {
     problems,
     pageSize: positiveInt(raw.pageSize, 100, 10000),
     concurrency: positiveInt(raw.concurrency, 8, 64),
-    tagSort: raw.tagSort === 'alphabetical' ? 'alphabetical' : 'semver',
+    tagSort: raw.tagSort === 'alphabetical' || raw.tagSort === 'newest' ? raw.tagSort : 'semver',
     versioning: VERSIONINGS.includes(raw.versioning as Versioning) ? (raw.versioning as Versioning) : 'semver',
     protect: Array.isArray(raw.protect) ? raw.protect.filter((p): p is string => typeof p === 'string') : [...DEFAULT_PROTECT],
   };

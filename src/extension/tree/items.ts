@@ -1,7 +1,7 @@
 // Drawing the Registries view: each node as a vscode.TreeItem, words through vscode.l10n.t. Reads the loaded
 // state (./state.ts) and the pure model (../model/nodes.ts); loads nothing itself.
 import * as vscode from 'vscode';
-import { describeError, formatSize, isIndex, platformName, type DigestInfo, type ManifestRow, type TagDetail } from '../../engine';
+import { describeError, formatSize, isIndex, platformName, shortDigest, type DigestInfo, type ManifestRow, type TagDetail } from '../../engine';
 import {
   age,
   contextValue,
@@ -12,11 +12,13 @@ import {
   type LoadMoreNode,
   type ManifestNode,
   type MessageNode,
+  type PlatformNode,
   type RegistryNode,
   type RepositoryNode,
   type TagNode,
   type UntaggedGroupNode,
 } from '../model/nodes';
+import { tagTime } from './repo-state';
 import type { TagDetails, TreeState } from './state';
 
 const t = vscode.l10n.t;
@@ -45,9 +47,8 @@ export function agoText(date: Date, now = new Date()): string {
  * ["3 days ago", "24 MiB"]: a tag's age and size when known. From the provider's tag list (push time), else from
  * the image's own config (created) once read; nothing while unknown.
  */
-function rowWords(d: TagDetail | undefined, read: TagDetails | Error | undefined): string[] {
+function rowWords(when: Date | undefined, d: TagDetail | undefined, read: TagDetails | Error | undefined): string[] {
   const own = read && !(read instanceof Error) ? read : undefined;
-  const when = d?.pushed ?? own?.created;
   const size = d?.size ?? own?.manifest.totalSize;
   return [when ? agoText(when) : '', size !== undefined ? formatSize(size) : ''].filter(Boolean);
 }
@@ -93,7 +94,7 @@ export function repositoryItem(state: TreeState, node: RepositoryNode): vscode.T
 export function tagItem(state: TreeState, node: TagNode): vscode.TreeItem {
   const r = state.repo(node.registry, node.repository);
   const info = r?.digests.get(node.tag);
-  const item = new vscode.TreeItem(node.tag, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(node.tag, isIndex(info instanceof Error ? undefined : info?.mediaType) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   if (info instanceof Error) {
     item.iconPath = new vscode.ThemeIcon('warning');
@@ -108,7 +109,7 @@ export function tagItem(state: TreeState, node: TagNode): vscode.TreeItem {
   item.contextValue = contextValue(node, { multiArch });
   if (info && r) {
     const details = r.details.get(node.tag);
-    item.description = tagDescription(info.digest, r.shared.others(node.tag), rowWords(detail, details));
+    item.description = tagDescription(info.digest, r.shared.others(node.tag), rowWords(tagTime(r, node.tag), detail, details));
     // Left undefined until hovered: resolveTreeItem then reads the manifest and the config.
     if (details) item.tooltip = tagTooltip(state, node, info, details);
   }
@@ -135,6 +136,22 @@ export function tagTooltip(state: TreeState, node: TagNode, info: DigestInfo, de
   const others = state.repo(node.registry, node.repository)?.shared.others(node.tag) ?? [];
   if (others.length) md.appendText(t('Same image as: {0}', sharedLabel(others, others.length).replace(/^= /, '')));
   return md;
+}
+
+/** One platform's image of a multi-arch tag: its platform, size, digest. */
+export function platformItem(node: PlatformNode, size: number | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.platform, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('vm');
+  item.contextValue = contextValue(node);
+  item.description = [size !== undefined ? formatSize(size) : '', shortDigest(node.digest)].filter(Boolean).join(' · ');
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${node.repository}:${node.tag}** — ${node.platform}\n\n`);
+  md.appendMarkdown(`${t('Digest')}: \`${node.digest}\`\n\n`);
+  if (size !== undefined) md.appendText(t('Size: {0}', formatSize(size)) + '\n\n');
+  md.appendText(t('A part of the multi-arch image {0}: it goes when that image is deleted, and stays while it stays.', node.tag));
+  item.tooltip = md;
+  return item;
 }
 
 export function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {

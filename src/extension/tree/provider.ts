@@ -1,27 +1,30 @@
 // The Registries view's TreeDataProvider: registry → repositories → tags. Thin: it asks the loaded state
 // (./state.ts) for children, draws them with ./items.ts, keeps one node object per id, and coalesces redraws.
 import * as vscode from 'vscode';
-import { capitalise, describeError, isRegistryError, type DigestInfo, type ManifestRow, type PingResult, type RegistryClient } from '../../engine';
+import { capitalise, describeError, isRegistryError, platformName, type DigestInfo, type ManifestRow, type PingResult, type RegistryClient } from '../../engine';
 import {
   errorCause,
   manifestNodeId,
+  platformNodeId,
   registryNodeId,
   repositoryChildren,
   repositoryList,
   repositoryNodeId,
   tagChildren,
+  tagNodeId,
   untaggedNodeId,
   type ExplorerNode,
   type LoadMoreNode,
   type ManifestNode,
   type MessageNode,
+  type PlatformNode,
   type RegistryNode,
   type RepositoryNode,
   type TagNode,
   type UntaggedGroupNode,
 } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { loadMoreItem, manifestItem, messageItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
+import { loadMoreItem, manifestItem, messageItem, platformItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
 import { TreeState } from './state';
 
 const t = vscode.l10n.t;
@@ -33,6 +36,7 @@ export interface TreeDeps {
 }
 
 const REDRAW_MS = 100;
+const ROWS_TIMER = 'rows';
 
 export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -42,10 +46,15 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** getChildren calls in flight, and the redraws held until none is (undefined: everything). */
   private fetching = 0;
   private readonly held = new Set<string | undefined>();
+  private readonly pendingRows = new Set<string>();
   private readonly state: TreeState;
 
   constructor(private readonly deps: TreeDeps) {
-    this.state = new TreeState({ ...deps, changed: (registry, repository, soon) => this.changed(registry, repository, soon) });
+    this.state = new TreeState({
+      ...deps,
+      changed: (registry, repository, soon) => this.changed(registry, repository, soon),
+      rowsChanged: (registry, repository, tags) => this.rowsChanged(registry, repository, tags),
+    });
   }
 
   dispose(): void {
@@ -65,6 +74,24 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       setTimeout(() => {
         this.timers.delete(id);
         fire();
+      }, REDRAW_MS),
+    );
+  }
+
+  /**
+   * Redraws some tag rows soon, coalesced like `changed`: each row alone, so the rows around them (and a Load more…
+   * the user is clicking) are not replaced. A pending redraw of their repository covers them.
+   */
+  private rowsChanged(registry: string, repository: string, tags: readonly string[]): void {
+    for (const tag of tags) this.pendingRows.add(tagNodeId(registry, repository, tag));
+    if (this.timers.has(ROWS_TIMER)) return;
+    this.timers.set(
+      ROWS_TIMER,
+      setTimeout(() => {
+        this.timers.delete(ROWS_TIMER);
+        const ids = [...this.pendingRows].filter((id) => !this.timers.has(id.slice(0, id.lastIndexOf('|'))));
+        this.pendingRows.clear();
+        for (const id of ids) if (this.nodes.has(id)) this.redraw(id);
       }, REDRAW_MS),
     );
   }
@@ -190,6 +217,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     if (node.kind === 'registry') return undefined;
     if (node.kind === 'repository') return this.nodes.get(registryNodeId(node.registry));
     if (node.kind === 'manifest') return this.nodes.get(untaggedNodeId(node.registry, node.repository));
+    if (node.kind === 'platform') return this.nodes.get(tagNodeId(node.registry, node.repository, node.tag));
     return this.nodes.get(node.repository ? repositoryNodeId(node.registry, node.repository) : registryNodeId(node.registry));
   }
 
@@ -200,6 +228,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       if (node.kind === 'registry') return await this.repositoryNodes(node);
       if (node.kind === 'repository') return await this.tagNodes(node);
       if (node.kind === 'untagged') return this.manifestNodes(node);
+      if (node.kind === 'tag') return await this.platformNodes(node);
     } catch (e) {
       return [this.errorNode(node.registry, node.kind === 'repository' ? node.repository : undefined, e)];
     } finally {
@@ -265,6 +294,18 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     return out;
   }
 
+  /** A multi-arch tag's platform images (the tag row is collapsible only when it is an index). */
+  private async platformNodes(node: TagNode): Promise<ExplorerNode[]> {
+    const controller = new AbortController();
+    const rows = await this.state.platforms(node.registry, node.repository, node.tag, controller.signal);
+    const r = this.state.repo(node.registry, node.repository);
+    return rows.map(({ platform, size }) => {
+      const id = platformNodeId(node.registry, node.repository, node.tag, platform.digest);
+      if (r && size !== undefined) r.platformSizes.set(platform.digest, size);
+      return this.intern<PlatformNode>({ kind: 'platform', id, registry: node.registry, repository: node.repository, tag: node.tag, digest: platform.digest, platform: platformName(platform) });
+    });
+  }
+
   private manifestNodes(node: UntaggedGroupNode): ExplorerNode[] {
     const u = this.state.repo(node.registry, node.repository)?.untagged;
     if (u?.error) return [this.errorNode(node.registry, node.repository, u.error)];
@@ -288,6 +329,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         return repositoryItem(this.state, node);
       case 'tag':
         return tagItem(this.state, node);
+      case 'platform':
+        return platformItem(node, this.state.repo(node.registry, node.repository)?.platformSizes.get(node.digest));
       case 'untagged':
         return untaggedGroupItem(this.state, node);
       case 'manifest':

@@ -47,6 +47,10 @@ export interface RepoState {
   shared: SharedDigests;
   inflight: Set<string>;
   details: Map<string, TagDetails | Error>;
+  /** Platform image digest → its size, once a multi-arch tag was expanded. */
+  platformSizes: Map<string, number>;
+  /** When each tag's image was built, where read for the `newest` order (V2). */
+  times: Map<string, Date>;
   /** Tags whose details are being read in the background. */
   detailsInflight: Set<string>;
   /** Resolves when the last background read of details is done (tests wait on it). */
@@ -57,5 +61,11 @@ export interface RepoState {
 }
 
 export function newRepoState(): RepoState {
-  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), detailsInflight: new Set(), idle: Promise.resolve() };
+  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), times: new Map(), platformSizes: new Map(), detailsInflight: new Set(), idle: Promise.resolve() };
+}
+
+/** A tag's time: the provider's push time, else its image's created time (read for the order, or for its row). */
+export function tagTime(r: RepoState, tag: string): Date | undefined {
+  const read = r.details.get(tag);
+  return r.tagDetails.get(tag)?.pushed ?? r.times.get(tag) ?? (read && !(read instanceof Error) ? read.created : undefined);
 }

@@ -2,10 +2,10 @@
 // repository its state (./repo-state.ts), loaded here: tags, digests in the background, untagged manifests, and
 // details for hover and rows. No `vscode` import: the provider (./provider.ts) asks this cache and redraws when it
 // says something changed.
-import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
-import { nextShown } from '../model/nodes';
+import { digestCache, errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Platform, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
+import { newestFirst, nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { newRepoState, type RepoState, type TagDetails } from './repo-state';
+import { newRepoState, tagTime, type RepoState, type TagDetails } from './repo-state';
 
 export { SharedDigests, type RepoState, type TagDetails } from './repo-state';
 
@@ -45,6 +45,8 @@ export interface TreeStateDeps {
   log: { debug(m: string): void; warn(m: string): void };
   /** Something under a registry (and repository, when given) changed: redraw it. */
   changed(registry?: string, repository?: string, soon?: boolean): void;
+  /** Only these tag rows of a repository changed (their age and size came in): redraw those rows, soon. */
+  rowsChanged(registry: string, repository: string, tags: readonly string[]): void;
 }
 
 
@@ -222,9 +224,13 @@ export class TreeState {
         const client = await this.client(s.entry.key);
         const provider = await client.provider();
         this.noteProvider(s, provider.name);
-        const names = provider.listTagDetails ? await this.throughProvider(client, provider, repository, r) : await this.browse(client, repository, r);
         const settings = this.deps.settings();
-        r.sorted = sortTags(names, settings.tagSort, settings.versioning);
+        const names = provider.listTagDetails
+          ? await this.throughProvider(client, provider, repository, r)
+          : settings.tagSort === 'newest'
+            ? await this.browseWithTimes(client, repository, r, settings.concurrency)
+            : await this.browse(client, repository, r);
+        r.sorted = settings.tagSort === 'newest' ? newestFirst(sortTags(names, 'semver', settings.versioning), (tag) => tagTime(r, tag)) : sortTags(names, settings.tagSort, settings.versioning);
         r.shown = Math.min(this.tagsOf(s, repository, r).length, settings.pageSize);
         r.error = undefined;
         this.noteCount(s, repository, r.sorted.length);
@@ -236,6 +242,28 @@ export class TreeState {
       }
     })();
     return r.loading;
+  }
+
+  /**
+   * For the `newest` order on a plain V2 registry: every tag's digest and its image's created time, read now (the
+   * order needs them all); a list the registry cannot give whole falls back to the plain listing.
+   */
+  private async browseWithTimes(client: RegistryClient, repository: string, r: RepoState, concurrency: number): Promise<string[]> {
+    let snapshot: RepositorySnapshot;
+    try {
+      snapshot = await readSnapshot(client, repository, { withCreated: true, withIndexes: false, concurrency });
+    } catch (e) {
+      if (isRegistryError(e, 'INCOMPLETE_LIST')) return this.browse(client, repository, r);
+      throw e;
+    }
+    for (const [tag, info] of snapshot.tags) {
+      r.digests.set(tag, info);
+      r.shared.set(tag, info.digest);
+      const created = snapshot.created?.get(info.digest);
+      if (created) r.times.set(tag, created);
+    }
+    for (const [tag, error] of snapshot.unresolved) r.digests.set(tag, error);
+    return [...snapshot.order, ...snapshot.unresolved.keys()].filter((tag, i, all) => all.indexOf(tag) === i);
   }
 
   private async browse(client: RegistryClient, repository: string, r: RepoState): Promise<string[]> {
@@ -338,7 +366,8 @@ export class TreeState {
           if (generation !== s.generation) return controller.abort();
           const read = await this.details(s.entry.key, repository, first, controller.signal);
           if (read) for (const tag of rest) r.details.set(tag, read);
-          this.deps.changed(s.entry.key, repository, true);
+          // The rows alone: a redraw of the repository would replace every row (a Load more… being clicked too).
+          this.deps.rowsChanged(s.entry.key, repository, [first, ...rest]);
         },
         controller.signal,
       ).catch(() => undefined);
@@ -364,6 +393,19 @@ export class TreeState {
     }
     r.details.set(tag, details);
     return details;
+  }
+
+  /**
+   * The platform images of a multi-arch tag, each with its size once its manifest is read (a few small reads, cached
+   * by digest). Empty when the tag is not an index or its manifest could not be read.
+   */
+  async platforms(registry: string, repository: string, tag: string, signal: AbortSignal): Promise<{ platform: Platform; size?: number }[]> {
+    const read = await this.details(registry, repository, tag, signal);
+    if (!read || read instanceof Error) return [];
+    const cache = digestCache(await this.client(registry));
+    const list = read.manifest.platforms ?? [];
+    const sizes = await Promise.all(list.map((p) => cache.manifest(repository, p.digest, signal).then((m) => m.totalSize, () => undefined)));
+    return list.map((platform, i) => ({ platform, size: sizes[i] }));
   }
 
   /** The digest of a tag: as the tree knows it, else resolved now. */

@@ -10,11 +10,11 @@ export const USAGE = `regx — browse container registries and delete or prune i
 
 Usage:
   regx repos <registry> [--json]
-  regx tags <registry>/<repo> [--digests] [--json]
+  regx tags <registry>/<repo> [--digests] [--created] [--json]
   regx digest <registry>/<repo>:<tag>
   regx inspect <ref> [--json]
   regx manifests <registry>/<repo> [--untagged] [--json]
-  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--json]
+  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--keep-referrers] [--json]
   regx delete <registry>/<repo> --all [--dry-run] [--yes] [--json]
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
   regx prune <registry>/<repo> --semver <range> [--untagged] [--versioning semver|docker|loose] [--variant <regex>]
@@ -41,11 +41,20 @@ prune --range is --semver by another name. --versioning decides which tags are v
 v1.2.3-rc.1; the default), loose (2, 2.0, 1.2.3.4) or docker (loose, and the text after the first hyphen is a
 variant: 3.11-slim, 3.11.6-alpine3.18; --keep counts per variant and precision; --variant '^slim$' picks variants).
 
+tags --created adds each image's created date (read from its config; an index has none).
+inspect shows an image's size (every layer, config and manifest once) and how much of it nothing else in the
+repository uses: what deleting that digest alone frees.
+
 delete and prune ask before deleting; without a terminal they need --yes, and --dry-run changes nothing.
+A dry run, and the question at a terminal, say how much space the deletion frees after garbage collection,
+counted from every manifest of the repository (layers shared with other repositories are counted too).
 Before each delete the tags are read again when the last read is older than --max-staleness SECONDS
 (default 10), and always after you confirmed at the prompt. delete refuses to delete a platform image
 of a multi-arch image that stays unless --force is given. delete --all deletes every tagged image of the
 repository (each listed with its tags first; locked ones are skipped).
+An image's signatures, SBOMs and attestations (found by the referrers API, the referrers tag schema and cosign's
+sha256-<hex>.sig/.att/.sbom tags) are listed with it and deleted after it, unless --keep-referrers; one that
+something kept still uses stays. prune deletes a referrer tag with its image and keeps it with a kept image.
 Exit codes: 0 done, 1 an operation failed (or a tag was lost while deleting), 2 bad usage or bad input.
 `;
 
@@ -62,11 +71,11 @@ const COMMON: Record<string, FlagSpec> = {
 
 const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>; flags: Record<string, FlagSpec> }> = {
   repos: { run: commands.repos, flags: { json: {} } },
-  tags: { run: commands.tags, flags: { json: {}, digests: {} } },
+  tags: { run: commands.tags, flags: { json: {}, digests: {}, created: {} } },
   digest: { run: commands.digest, flags: {} },
   inspect: { run: commands.inspect, flags: { json: {} } },
   manifests: { run: commands.manifests, flags: { json: {}, untagged: {} } },
-  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'max-staleness': { value: true } } },
+  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'keep-referrers': {}, 'max-staleness': { value: true } } },
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
   prune: {
     run: commands.prune,

@@ -8,6 +8,7 @@ import { RegistryError } from '../registry/errors';
 import type { RegistryClient } from '../registry/types';
 import type { DeletionReview, ImageToDelete, ReviewOptions } from './delete';
 import { readSnapshot, tagsByDigest } from './snapshot';
+import { spaceFreed } from './space';
 
 /** What deleting every tagged image of `repository` would delete. Reads; deletes nothing. */
 export async function reviewRepositoryDeletion(client: RegistryClient, repository: string, options: ReviewOptions = {}): Promise<DeletionReview> {
@@ -31,5 +32,6 @@ export async function reviewRepositoryDeletion(client: RegistryClient, repositor
   const position = new Map(sortTags([...snapshot.tags.keys()]).map((tag, i) => [tag, i]));
   const rank = (image: ImageToDelete) => Math.min(...image.tags.map((t) => position.get(t) ?? Infinity));
   images.sort((a, b) => rank(a) - rank(b));
-  return { repository, images, snapshot };
+  const freed = options.withFreed ? await spaceFreed(client, snapshot, images.map((i) => i.digest), options) : undefined;
+  return { repository, images, snapshot, ...(freed ? { freed } : {}) };
 }

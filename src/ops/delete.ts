@@ -1,15 +1,19 @@
 // Delete Image / regx delete: show every tag that disappears with each image, then delete what was confirmed.
 // The review reads the whole repository once, whatever the number of references named; each named reference's
 // digest is checked against its manifest's bytes, so a registry announcing a wrong digest is caught before anything
-// is deleted.
+// is deleted. Each image's referrers (signatures, SBOMs, attestations, and the referrer tags naming them) are found
+// too and, unless asked to keep them, go with it: after it, through the same executor (referrers.ts).
 import { referencedByStaying, type IndexUse } from '../prune';
 import { badInput, RegistryError } from '../registry/errors';
 import { isIndex } from '../registry/mediatypes';
 import type { Lock } from '../registry/providers';
 import type { RegistryClient } from '../registry/types';
 import { digestCache } from './cache';
-import { executeDeletions, type DeletionResult, type ExecuteOptions } from './executor';
+import { executeDeletions, type ConfirmedDeletion, type DeletionResult, type ExecuteOptions } from './executor';
+import { findReferrers, referrerDeletions, referrerFates, type ImageReferrers, type ReferrersMode } from './referrers';
 import { readSnapshot, tagsByDigest, type RepositorySnapshot } from './snapshot';
+import type { FreedSpace } from './freed';
+import { spaceFreed } from './space';
 
 /** One image that deleting the named references would delete. */
 export interface ImageToDelete {
@@ -23,17 +27,27 @@ export interface ImageToDelete {
   verified: boolean;
   /** Why it may not be deleted (ACR lock, Harbor immutable tag): the executor will not send it a DELETE. */
   locked?: Lock;
+  /** Its signatures, SBOMs and attestations, and what happens to each (absent when it has none). */
+  referrers?: ImageReferrers;
 }
 
 export interface DeletionReview {
   repository: string;
   images: ImageToDelete[];
   snapshot: RepositorySnapshot;
+  /** What was asked of the referrers: `follow` (they go after their image) or `keep` (they stay, orphaned); absent where they were not looked up. */
+  referrersMode?: ReferrersMode;
+  /** The space deleting the images (and the referrers that go with them) frees, when asked for (`withFreed`). */
+  freed?: FreedSpace;
 }
 
 export interface ReviewOptions {
   concurrency?: number;
   signal?: AbortSignal;
+  /** Also count the space the deletion frees (review.freed). */
+  withFreed?: boolean;
+  /** Each image's referrers: `follow` (default) deletes them after it; `keep` leaves them, orphaned. */
+  referrers?: ReferrersMode;
 }
 
 interface Target {
@@ -86,15 +100,38 @@ export async function reviewDeletion(client: RegistryClient, repository: string,
       fix: 'Nothing was deleted: the image to delete might be one of them. Try again.',
     });
   }
-  const images = [...targets.values()].map((t) => ({
-    digest: t.digest,
-    mediaType: t.mediaType,
-    tags: byDigest.get(t.digest) ?? [],
-    breaks: uses.get(t.digest) ?? [],
-    verified: t.verified,
-    ...(snapshot.locks?.get(t.digest) ? { locked: snapshot.locks.get(t.digest) } : {}),
+  const referrersMode = options.referrers ?? 'follow';
+  const found = await findReferrers(client, snapshot, [...targets.keys()], { signal: options.signal, concurrency: options.concurrency });
+  const fates = referrerFates(snapshot, found, referrersMode);
+  const images = [...targets.values()].map((t): ImageToDelete => {
+    const referrers = fates.get(t.digest);
+    const hasReferrers = referrers && (referrers.referrers.length > 0 || referrers.indexes.length > 0 || referrers.error);
+    return {
+      digest: t.digest,
+      mediaType: t.mediaType,
+      tags: byDigest.get(t.digest) ?? [],
+      breaks: uses.get(t.digest) ?? [],
+      verified: t.verified,
+      ...(snapshot.locks?.get(t.digest) ? { locked: snapshot.locks.get(t.digest) } : {}),
+      ...(hasReferrers ? { referrers } : {}),
+    };
+  });
+  const review: DeletionReview = { repository, images, snapshot, referrersMode };
+  if (!options.withFreed) return review;
+  return { ...review, freed: await spaceFreed(client, snapshot, reviewedDeletions(review).map((d) => d.digest), options) };
+}
+
+/** Everything the review deletes, as the executor takes it: the images, then the referrers that go with them. */
+function reviewedDeletions(review: DeletionReview, breakIndexes = false): ConfirmedDeletion[] {
+  const images = review.images.map((image) => ({
+    digest: image.digest,
+    tags: image.tags,
+    verified: image.verified,
+    breaks: breakIndexes ? image.breaks.map((u) => u.index) : undefined,
   }));
-  return { repository, images, snapshot };
+  const named = new Set(images.map((i) => i.digest));
+  const fates = new Map(review.images.filter((i) => i.referrers).map((i) => [i.digest, i.referrers!]));
+  return [...images, ...referrerDeletions(fates, review.snapshot).filter((d) => !named.has(d.digest))];
 }
 
 export interface DeleteOptions extends Omit<ExecuteOptions, 'snapshot' | 'since'> {
@@ -102,13 +139,10 @@ export interface DeleteOptions extends Omit<ExecuteOptions, 'snapshot' | 'since'
   breakIndexes?: boolean;
 }
 
-/** Deletes the reviewed images through the executor (each only if its tags are still exactly those shown). */
+/**
+ * Deletes the reviewed images through the executor (each only if its tags are still exactly those shown), then the
+ * referrers the review said go with them, each only once its image is gone.
+ */
 export function deleteReviewed(client: RegistryClient, review: DeletionReview, options: DeleteOptions): Promise<DeletionResult> {
-  const items = review.images.map((image) => ({
-    digest: image.digest,
-    tags: image.tags,
-    verified: image.verified,
-    breaks: options.breakIndexes ? image.breaks.map((u) => u.index) : undefined,
-  }));
-  return executeDeletions(client, review.repository, items, { ...options, snapshot: review.snapshot, since: 'it was shown' });
+  return executeDeletions(client, review.repository, reviewedDeletions(review, options.breakIndexes), { ...options, snapshot: review.snapshot, since: 'it was shown' });
 }

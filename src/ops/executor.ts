@@ -13,6 +13,9 @@
 //    by reading the manifest and the tags, and a registry whose digest did not match is a failure.
 //  - The first error that every further delete would meet too (405, 401, 403) stops the run; cancelling stops
 //    new deletes, lets those in flight finish, and still looks for lost tags.
+//  - A referrer (an item with a `subject`) whose image is another item of the same run waits until that image is
+//    gone, and is then decided against a read made after that DELETE (so the usual checks protect everything
+//    else); when its image was not deleted, neither is it. Signatures of signatures wait in turn.
 import { describeError, isGone, isRegistryError, RegistryError, stopsBatch, type ErrorCode } from '../registry/errors';
 import type { RegistryClient } from '../registry/types';
 import { checkDeletions, findLostTags, type ConfirmedDeletion, type LostTag } from './checks';
@@ -90,6 +93,8 @@ class Run {
   private readonly gone = new Set<string>();
   /** Confirmed tags of what this stretch deleted: their disappearance is expected. */
   private removed = new Set<string>();
+  /** Referrers waiting for the DELETE of their image, an item of this run (see the header). */
+  private held: ConfirmedDeletion[] = [];
 
   constructor(
     private readonly client: RegistryClient,
@@ -165,25 +170,60 @@ class Run {
     if (this.total === 0) return this.result;
     let state = await this.firstState();
     if (!state) return this.result;
-    this.decide(this.items, state);
+    const digests = new Set(this.items.map((item) => item.digest));
+    this.held = this.items.filter((item) => item.subject !== undefined && item.subject !== item.digest && digests.has(item.subject));
+    this.decide(this.items.filter((item) => !this.held.includes(item)), state);
     let before = state;
-    while (this.queue.length > 0 && !this.stopped()) {
-      const deletedSome = await this.stretch(this.stretchEnd(state));
-      if (!deletedSome && this.stopped()) break; // nothing changed: nothing to look for
-      let after: RepositorySnapshot;
-      try {
-        after = await this.read();
-      } catch (e) {
-        this.result.lostTagsUnchecked = `the tags could not be read after deleting (${describeError(e).message})`;
-        for (const item of this.queue.splice(0)) this.skip(item, 'not started: the tags could not be checked again');
-        break;
+    do {
+      while (this.queue.length > 0 && !this.stopped()) {
+        const deletedSome = await this.stretch(this.stretchEnd(state));
+        if (!deletedSome && this.stopped()) break; // nothing changed: nothing to look for
+        let after: RepositorySnapshot;
+        try {
+          after = await this.read();
+        } catch (e) {
+          this.result.lostTagsUnchecked = `the tags could not be read after deleting (${describeError(e).message})`;
+          for (const item of [...this.queue.splice(0), ...this.held.splice(0)]) this.skip(item, 'not started: the tags could not be checked again');
+          break;
+        }
+        if (deletedSome) this.collectLost(before, after);
+        before = state = after;
+        if (this.queue.length > 0 && !this.stopped()) this.decide(this.queue, state);
       }
-      if (deletedSome) this.collectLost(before, after);
-      before = state = after;
-      if (this.queue.length > 0 && !this.stopped()) this.decide(this.queue, state);
-    }
+    } while (!this.stopped() && this.queue.length === 0 && this.release(state));
     this.finishLeftovers();
     return this.result;
+  }
+
+  /**
+   * Once nothing else is queued: the held referrers whose image is gone are decided against `state` (read after
+   * that image's DELETE); those whose image was not deleted are skipped. True when some were queued.
+   */
+  private release(state: RepositorySnapshot): boolean {
+    while (this.held.length > 0) {
+      this.skipHeldOrphans();
+      const ready = this.held.filter((item) => this.gone.has(item.subject!));
+      this.held = this.held.filter((item) => !ready.includes(item));
+      if (ready.length === 0) {
+        // Only referrers of each other are left (a cycle no registry can hold): none of them goes.
+        for (const item of this.held.splice(0)) this.skip(item, 'not deleted: the image it refers to was not deleted');
+        return false;
+      }
+      this.decide(ready, state);
+      if (this.queue.length > 0) return true;
+    }
+    return false;
+  }
+
+  /** Held referrers whose image is neither gone nor itself waiting: it was not deleted, so they stay with it. */
+  private skipHeldOrphans(): void {
+    for (;;) {
+      const waiting = new Set(this.held.map((item) => item.digest));
+      const orphaned = this.held.filter((item) => !this.gone.has(item.subject!) && !waiting.has(item.subject!));
+      if (orphaned.length === 0) return;
+      this.held = this.held.filter((item) => !orphaned.includes(item));
+      for (const item of orphaned) this.skip(item, `not deleted: the image it refers to (${item.subject}) was not deleted, so it stays with it`);
+    }
   }
 
   private collectLost(before: RepositorySnapshot, after: RepositorySnapshot): void {
@@ -280,7 +320,7 @@ class Run {
 
   /** Whatever did not start: cancelled, or stopped by an error every delete would meet. */
   private finishLeftovers(): void {
-    const left = this.queue.splice(0);
+    const left = [...this.queue.splice(0), ...this.held.splice(0)];
     this.result.cancelled = this.options.signal?.aborted === true && left.length > 0;
     const why = this.result.stoppedBy ? `not started: stopped by ${this.result.stoppedBy.code}` : 'not started: cancelled';
     for (const item of left) this.skip(item, why);

@@ -7,6 +7,8 @@ import type { RegistryClient } from '../registry/types';
 import { executeDeletions, type ConfirmedDeletion, type DeletionResult, type ExecuteOptions } from './executor';
 import { readManifests } from './manifests';
 import type { RepositorySnapshot } from './snapshot';
+import { countFreedAgain, type FreedSpace } from './freed';
+import { spaceFreed } from './space';
 import { readTags, tagStates, type ReadTagsOptions } from './tags';
 
 export interface PrunePreview {
@@ -18,6 +20,8 @@ export interface PrunePreview {
   plan: PrunePlan;
   /** The untagged manifests' fates, when they were asked for. */
   untagged?: UntaggedEntry[];
+  /** The space the plan frees, when asked for (`withFreed`): it reads every manifest of the repository once. */
+  freed?: FreedSpace;
 }
 
 export interface PreviewOptions extends Omit<ReadTagsOptions, 'policy'> {
@@ -25,12 +29,20 @@ export interface PreviewOptions extends Omit<ReadTagsOptions, 'policy'> {
   untagged?: boolean | { olderThan?: string };
   /** The clock for age rules. */
   now?: Date;
+  /** Also count the space the plan frees (preview.freed). */
+  withFreed?: boolean;
 }
 
 const NO_TAG_PLAN: PrunePlan = { entries: [], deleteDigests: [], notes: [] };
 
-/** Reads the repository (with ages when an age rule needs them) and plans. Nothing is deleted. */
+/** Reads the repository (with ages when an age rule needs them) and plans, and counts the space freed when asked. Nothing is deleted. */
 export async function previewPrune(client: RegistryClient, repository: string, policy: PrunePolicy | undefined, options: PreviewOptions = {}): Promise<PrunePreview> {
+  const preview = await readAndPlan(client, repository, policy, options);
+  if (!options.withFreed) return preview;
+  return { ...preview, freed: await spaceFreed(client, preview.snapshot, pruneDeletions(preview).map((d) => d.digest), options) };
+}
+
+async function readAndPlan(client: RegistryClient, repository: string, policy: PrunePolicy | undefined, options: PreviewOptions): Promise<PrunePreview> {
   if (policy) validatePolicy(policy);
   const plan = (states: TagState[], snapshot: RepositorySnapshot): PrunePlan => (policy ? planPrune(states, policy, { repository, children: snapshot.children }) : NO_TAG_PLAN);
   if (!options.untagged) {
@@ -51,10 +63,14 @@ export async function previewPrune(client: RegistryClient, repository: string, p
 export function keepingTags(preview: PrunePreview, tags: readonly string[]): PrunePreview {
   if (tags.length === 0 || !preview.policy) return preview;
   const policy = { ...preview.policy, keepTags: [...new Set([...(preview.policy.keepTags ?? []), ...tags])] };
-  return { ...preview, policy, plan: planPrune(preview.states, policy, { repository: preview.repository, children: preview.snapshot.children }) };
+  const planned = { ...preview, policy, plan: planPrune(preview.states, policy, { repository: preview.repository, children: preview.snapshot.children }) };
+  return preview.freed ? { ...planned, freed: countFreedAgain(preview.freed, pruneDeletions(planned).map((d) => d.digest)) } : planned;
 }
 
-/** What the preview deletes, as the executor takes it: tagged images oldest first, then the untagged manifests. */
+/**
+ * What the preview deletes, as the executor takes it: tagged images oldest first, then the untagged manifests. A
+ * referrer tag's image carries its `subject`: the executor deletes it only after that image is gone.
+ */
 export function pruneDeletions(preview: PrunePreview): ConfirmedDeletion[] {
   const untagged = (preview.untagged ?? []).filter((e) => e.action === 'delete').map((e) => ({ digest: e.digest, tags: [], ...(e.subject ? { subject: e.subject } : {}) }));
   return [...plannedDeletions(preview.plan).reverse(), ...untagged];

@@ -7,12 +7,16 @@
 //    is never deleted, and neither is the image it points at;
 //  - a tag whose digest is unknown is never deleted;
 //  - a digest that an index that stays references (a platform manifest of a kept multi-arch image) is never
-//    deleted, and when the platforms of a staying index are unknown, nothing is deleted.
+//    deleted, and when the platforms of a staying index are unknown, nothing is deleted;
+//  - referrer tags (cosign's `sha256-<hex>.sig/.att/.sbom`, the referrers tag schema's `sha256-<hex>`) are never
+//    candidates on their own: they go with the image they belong to, and stay with it (referrers.ts).
 import * as semver from 'semver';
 import { isIndex } from '../registry/mediatypes';
 import type { Platform } from '../registry/types';
+import { referrerTagSubject } from '../registry/referrer-tags';
 import { describeUses, referencedByStaying, type IndexUse } from './graph';
 import { checkRange, checkVersioning, compilePolicy, type CompiledPolicy, type PrunePolicy } from './policy';
+import { followSubjects, keepReferrersOfStayingSubjects, referrerNotes, type ReferrerWork } from './referrers';
 import { compareNewestFirst, parseVersion, precisionName, type Version } from './versions';
 
 export interface TagState {
@@ -43,6 +47,10 @@ export interface PlanEntry {
   heldBy?: string[];
   /** For `skip` because a multi-arch image that stays references this digest. */
   partOf?: IndexUse[];
+  /** For a referrer tag (`sha256-<hex>.sig`, …): the digest of the image it belongs to; it follows that image's fate. */
+  subject?: string;
+  /** For a referrer tag: no tag points at the image it belongs to. */
+  orphaned?: boolean;
 }
 
 export interface PrunePlan {
@@ -61,10 +69,8 @@ export interface PlanSummary {
   digests: number;
 }
 
-interface Work {
-  state: TagState;
+interface Work extends ReferrerWork {
   version?: Version;
-  entry: PlanEntry;
 }
 
 /** The line a version is kept within: the range (semver, loose), per major or minor; docker adds variant and precision. */
@@ -123,12 +129,25 @@ function keptAlone(w: Work, p: CompiledPolicy): string | undefined {
   return undefined;
 }
 
+/** Why a referrer tag stays whatever its image does: protected or kept by name. */
+function referrerKeptAlone(w: Work, p: CompiledPolicy): string | undefined {
+  const guard = p.protect.find((x) => x.re.test(w.state.tag));
+  if (guard) return `keep: protected by ${guard.source}`;
+  if (p.keepTags.has(w.state.tag)) return 'keep: kept by choice';
+  return undefined;
+}
+
 /** 1–3: each tag on its own: protected, kept by name, not a version, outside the range, newest N, age, digest. */
 function decideAlone(works: Work[], p: CompiledPolicy): void {
   const candidates: Work[] = [];
   for (const w of works) {
-    const kept = keptAlone(w, p);
-    if (kept) w.entry.reason = kept;
+    const kept = w.referrer ? referrerKeptAlone(w, p) : keptAlone(w, p);
+    if (w.referrer) {
+      // Decided with their image (referrers.ts), unless kept on their own.
+      w.fixed = kept !== undefined;
+      w.entry.subject = w.referrer.subject;
+      w.entry.reason = kept ?? '';
+    } else if (kept) w.entry.reason = kept;
     else candidates.push(w);
   }
   candidates.sort((a, b) => compareNewestFirst({ tag: a.state.tag, version: a.version! }, { tag: b.state.tag, version: b.version! }));
@@ -206,14 +225,21 @@ function keepPlatformsOfStayingIndexes(works: Work[], facts: PlanFacts): void {
 /** Decides every tag's fate. Pure: same input, same plan. */
 export function planPrune(tags: TagState[], policy: PrunePolicy, facts: PlanFacts = {}): PrunePlan {
   const p = compilePolicy(policy);
-  const works: Work[] = tags.map((state) => ({
-    state,
-    version: parseVersion(state.tag, p.versioning),
-    entry: { tag: state.tag, digest: state.digest, mediaType: state.mediaType, action: 'keep', reason: '' },
-  }));
+  const works: Work[] = tags.map((state) => {
+    const referrer = referrerTagSubject(state.tag);
+    return {
+      state,
+      ...(referrer ? { referrer } : { version: parseVersion(state.tag, p.versioning) }),
+      entry: { tag: state.tag, digest: state.digest, mediaType: state.mediaType, action: 'keep', reason: '' },
+    };
+  });
   decideAlone(works, p);
-  keepSharedImages(works);
-  keepPlatformsOfStayingIndexes(works, facts);
+  followSubjects(works, facts, p.deleteOrphans);
+  // Each pass only turns deletions into skips or keeps, so this ends.
+  do {
+    keepSharedImages(works);
+    keepPlatformsOfStayingIndexes(works, facts);
+  } while (keepReferrersOfStayingSubjects(works, facts));
 
   const entries = sortEntries(works).map((w) => w.entry);
   const tagsPerDigest = new Map<string, number>();
@@ -223,7 +249,7 @@ export function planPrune(tags: TagState[], policy: PrunePolicy, facts: PlanFact
     tagsPerDigest.set(e.digest, (tagsPerDigest.get(e.digest) ?? 0) + 1);
     if (isIndex(e.mediaType)) indexDigests.add(e.digest);
   }
-  return { entries, deleteDigests: [...tagsPerDigest.keys()], notes: planNotes(works, tagsPerDigest, indexDigests, p) };
+  return { entries, deleteDigests: [...tagsPerDigest.keys()], notes: [...planNotes(works, tagsPerDigest, indexDigests, p), ...referrerNotes(works)] };
 }
 
 function sortEntries(works: Work[]): Work[] {
@@ -265,9 +291,15 @@ export function summarizePlan(plan: PrunePlan): PlanSummary {
   return { tags: plan.entries.length, delete: count('delete'), keep: count('keep'), skip: count('skip'), digests: plan.deleteDigests.length };
 }
 
-/** The plan's deletions as the executor takes them: each digest with the tags the plan deletes with it (sorted). */
-export function plannedDeletions(plan: PrunePlan): { digest: string; tags: string[] }[] {
-  const byDigest = new Map<string, string[]>(plan.deleteDigests.map((d) => [d, []]));
-  for (const e of plan.entries) if (e.action === 'delete' && e.digest) byDigest.get(e.digest)?.push(e.tag);
-  return [...byDigest].map(([digest, tags]) => ({ digest, tags: tags.sort() }));
+/**
+ * The plan's deletions as the executor takes them: each digest with the tags the plan deletes with it (sorted), and
+ * for a referrer (every tag on it a referrer tag) the image it belongs to: the executor deletes it after that image.
+ */
+export function plannedDeletions(plan: PrunePlan): { digest: string; tags: string[]; subject?: string }[] {
+  const byDigest = new Map<string, PlanEntry[]>(plan.deleteDigests.map((d) => [d, []]));
+  for (const e of plan.entries) if (e.action === 'delete' && e.digest) byDigest.get(e.digest)?.push(e);
+  return [...byDigest].map(([digest, entries]) => {
+    const subject = entries.every((e) => e.subject) ? entries[0]?.subject : undefined;
+    return { digest, tags: entries.map((e) => e.tag).sort(), ...(subject ? { subject } : {}) };
+  });
 }

@@ -24,6 +24,11 @@ export interface PrunePolicy {
   olderThan?: string;
   /** The clock for `olderThan` (tests, reproducible plans). Default: the time of planning. */
   now?: Date;
+  /**
+   * Delete referrer tags (cosign's `sha256-<hex>.sig/.att/.sbom`, the referrers tag schema's `sha256-<hex>`) whose
+   * image no tag points at any more. Default false: they are kept and reported as orphaned.
+   */
+  deleteOrphans?: boolean;
 }
 
 /** The tags protected when a policy names none: the one copy of this default (the extension's setting defaults to it too). */
@@ -41,6 +46,7 @@ export interface CompiledPolicy {
   /** Candidates created after this (ms since epoch) are kept. */
   maxCreated?: number;
   olderThan?: string;
+  deleteOrphans: boolean;
 }
 
 const DURATION = /^(\d+)\s*(m|h|d|w)$/i;
@@ -117,6 +123,9 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
   if (policy.keepTags !== undefined && (!Array.isArray(policy.keepTags) || policy.keepTags.some((t) => typeof t !== 'string'))) {
     throw badInput('keepTags must be a list of tag names');
   }
+  if (policy.deleteOrphans !== undefined && typeof policy.deleteOrphans !== 'boolean') {
+    throw badInput(`deleteOrphans must be true or false (got ${String(policy.deleteOrphans)})`);
+  }
   let maxCreated: number | undefined;
   if (policy.olderThan !== undefined) {
     const ms = parseDuration(policy.olderThan);
@@ -135,6 +144,7 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
     keepTags: new Set(policy.keepTags ?? []),
     maxCreated,
     olderThan: policy.olderThan?.trim(),
+    deleteOrphans: policy.deleteOrphans === true,
   };
 }
 

@@ -1,11 +1,12 @@
 // The registry client: one session (transport, auth, base URL) and the protocol verbs on top of it, each in its
-// own file — listing.ts, manifests.ts, delete.ts, push.ts.
+// own file — listing.ts, manifests.ts, referrers.ts, delete.ts, push.ts.
 import { createDeleter } from './delete';
 import { isSelfHostedDistribution } from './hosts';
 import { createLister } from './listing';
 import { createManifestReader } from './manifests';
 import { createPusher } from './push';
 import { validateRepository } from './reference';
+import { createReferrerReader } from './referrers';
 import { createSession } from './session';
 import { statusError } from './status';
 import { isAuthError, isRegistryError, RegistryError } from './errors';
@@ -79,6 +80,7 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
     listTags: withRepository((repository, opts) => lister.listAll('tags', repository, opts)),
     browseTags: withRepository((repository, opts) => lister.browseAll('tags', repository, opts)),
     ...reader,
+    ...createReferrerReader(session, reader),
     ...createDeleter(session),
     ...createPusher(session),
     close: () => session.close(),

@@ -13,6 +13,7 @@ export type Operation =
   | { verb: 'resolve'; repository: string; ref: string }
   | { verb: 'read-manifest'; repository: string; ref: string }
   | { verb: 'read-blob'; repository: string; ref: string }
+  | { verb: 'list-referrers'; repository: string; ref: string }
   | { verb: 'delete'; repository: string; ref: string }
   | { verb: 'untag'; repository: string; ref: string }
   | { verb: 'write'; repository: string; ref: string };
@@ -37,6 +38,8 @@ export function operationText(op: Operation, host: string): string {
       return `read the manifest of ${refText(op.repository, op.ref)}`;
     case 'read-blob':
       return `read the blob ${op.ref} of ${op.repository}`;
+    case 'list-referrers':
+      return `list what refers to ${op.repository}@${op.ref}`;
     case 'delete':
       return `delete ${refText(op.repository, op.ref)}`;
     case 'untag':

@@ -1,5 +1,5 @@
 // The engine's plain data and the client contract shared by the CLI and the extension.
-import type { ManifestKind } from './mediatypes';
+import type { ManifestKind, ReferrerKind } from './mediatypes';
 import type { Provider, ProviderChoice } from './providers/types';
 
 /** What a credential source returns for a registry host. Never logged, never put in an error. */
@@ -117,6 +117,38 @@ export interface ManifestInfo {
   verified?: boolean;
 }
 
+/** How a referrer was found: the referrers API, the referrers tag schema's index, or one of cosign's tags. */
+export type ReferrerSource = 'api' | 'tag-schema' | 'cosign-tag';
+
+/** Something that refers to an image: a signature, an SBOM, an attestation (a manifest with that image as `subject`). */
+export interface Referrer {
+  digest: string;
+  /** The digest it refers to. */
+  subject: string;
+  mediaType?: string;
+  /** Its artifact type (for a manifest without one, its config's media type, as the referrers API gives it). */
+  artifactType?: string;
+  /** What it is, for people: from cosign's tag suffix, else from the artifact type. */
+  kind: ReferrerKind;
+  /** Its manifest's size in bytes. */
+  size?: number;
+  annotations?: Record<string, string>;
+  foundBy: ReferrerSource;
+  /** The tag it was found through: the tag schema's `sha256-<hex>`, or cosign's `sha256-<hex>.sig`. */
+  tag?: string;
+}
+
+export interface ReferrersOptions {
+  /** Only referrers of this artifact type (filtered here when the registry does not). */
+  artifactType?: string;
+  signal?: AbortSignal;
+  /**
+   * The repository's tags, when the caller has read them: the referrers tag and cosign's tags are then read only
+   * where they exist (no request for those that do not).
+   */
+  tags?: readonly string[];
+}
+
 export interface BatchOptions {
   concurrency?: number;
   signal?: AbortSignal;
@@ -162,6 +194,14 @@ export interface RegistryClient {
   /** The image's created date from its config blob; undefined for an index or when absent. */
   getCreated(repository: string, manifest: ManifestInfo, signal?: AbortSignal): Promise<Date | undefined>;
   getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Uint8Array>;
+
+  /**
+   * What refers to `digest`: the referrers API where the registry has it, else the referrers tag schema's index;
+   * and cosign's `sha256-<hex>.sig/.att/.sbom` tags either way. Each referrer once, by digest.
+   */
+  listReferrers(repository: string, digest: string, options?: ReferrersOptions): Promise<Referrer[]>;
+  /** The referrers API alone; undefined where the registry has none (asked once per client: a 404 is remembered). */
+  referrersFromApi(repository: string, digest: string, options?: ReferrersOptions): Promise<Referrer[] | undefined>;
 
   /** DELETE by digest. Throws DELETE_DISABLED on 405; resolves with alreadyGone on 404. */
   deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<DeleteResult>;

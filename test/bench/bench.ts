@@ -5,15 +5,19 @@
 //    advance), and vs the "seed flow" (list the tags, HEAD each, DELETE the doomed ones, with no re-check at all):
 //    the difference is what regx's safety costs;
 //  - listing 1000 tags with their digests through a hosted registry's API (FAKE ACR and FAKE Harbor in front of the
-//    same registry): requests and time with the provider vs the plain V2 path (tag list + a HEAD per tag).
+//    same registry): requests and time with the provider vs the plain V2 path (tag list + a HEAD per tag);
+//  - counting the space a prune of 500 of 1000 digests frees: the preview with the count vs without (the count reads
+//    every manifest once), and a second preview with the count on the same client (the digest cache: no manifest read).
 // Targets (2-core machine): digests ≤ 1.3× raw HEAD and ≥ 15× faster than skopeo; prune ≤ 1.2× raw DELETE; a hosted
-// listing of 1000 tags in ≤ 15 requests.
+// listing of 1000 tags in ≤ 15 requests; the preview with the count ≤ 1.5× the plan's read, and the second count
+// ≤ 0.1× the first with no manifest read.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { undici } from '../../src/registry/undici';
-import { executePrune, previewPrune } from '../../src/ops';
+import { executePrune, previewPrune, pruneDeletions, spaceFreed } from '../../src/ops';
 import { createRegistryClient } from '../../src/registry/client';
+import type { RegistryClient } from '../../src/registry/types';
 import { startFakeAcr } from '../support/fake-acr';
 import { startFakeHarbor } from '../support/fake-harbor';
 import { startRegistry, type TestRegistry } from '../support/registry';
@@ -127,6 +131,81 @@ async function prunePhases(registry: TestRegistry, repository: string, range: st
   }
 }
 
+/** A client whose requests are counted from its request log: all of them, and the manifest GETs. */
+function countingClient(registry: TestRegistry): { client: RegistryClient; requests: () => number; manifestGets: () => number } {
+  const lines: string[] = [];
+  const client = createRegistryClient({ url: registry.url, concurrency: CONCURRENCY, logger: { trace: (m) => lines.push(m), debug: () => undefined, warn: () => undefined } });
+  return { client, requests: () => lines.length, manifestGets: () => lines.filter((l) => /^GET \S*\/manifests\//.test(l)).length };
+}
+
+interface Measured {
+  ms: number;
+  requests: number;
+  manifestGets: number;
+}
+
+interface FreedCost {
+  /** previewPrune without the count (a fresh client). */
+  plan: Measured;
+  /** previewPrune with the count (a fresh client). */
+  withFreed: Measured;
+  /** previewPrune with the count again, on the same client. */
+  again: Measured;
+  /** The count alone (spaceFreed on the plan's snapshot), first on a fresh client, then again on it. */
+  countFirst: Measured;
+  countAgain: Measured;
+  freedBytes: number;
+}
+
+async function measure(c: ReturnType<typeof countingClient>, fn: () => Promise<void>): Promise<Measured> {
+  const [requests, manifestGets] = [c.requests(), c.manifestGets()];
+  const ms = await timeAsync(fn);
+  return { ms, requests: c.requests() - requests, manifestGets: c.manifestGets() - manifestGets };
+}
+
+/** One round of the freed-space rows, each on fresh clients. The figure is checked against the seed's sizes. */
+async function freedRound(registry: TestRegistry, repository: string, range: string, expectedBytes: number): Promise<FreedCost> {
+  const [a, b, c] = [countingClient(registry), countingClient(registry), countingClient(registry)];
+  try {
+    const opts = { concurrency: CONCURRENCY };
+    const plan = await measure(a, async () => void (await previewPrune(a.client, repository, { range }, opts)));
+    let freedBytes = -1;
+    const withFreed = await measure(b, async () => void (freedBytes = (await previewPrune(b.client, repository, { range }, { ...opts, withFreed: true })).freed!.bytes));
+    let againBytes = -1;
+    const again = await measure(b, async () => void (againBytes = (await previewPrune(b.client, repository, { range }, { ...opts, withFreed: true })).freed!.bytes));
+    if (freedBytes !== expectedBytes || againBytes !== expectedBytes) throw new Error(`freed ${freedBytes} then ${againBytes}, expected ${expectedBytes}`);
+    const preview = await previewPrune(c.client, repository, { range }, opts);
+    const doomed = pruneDeletions(preview).map((d) => d.digest);
+    const countFirst = await measure(c, async () => void (await spaceFreed(c.client, preview.snapshot, doomed, opts)));
+    const countAgain = await measure(c, async () => void (await spaceFreed(c.client, preview.snapshot, doomed, opts)));
+    return { plan, withFreed, again, countFirst, countAgain, freedBytes };
+  } finally {
+    await Promise.all([a.client.close(), b.client.close(), c.client.close()]);
+  }
+}
+
+/** The freed-space rows: the median round by the time of the preview with the count, of 3. */
+async function freedCost(registry: TestRegistry, repository: string, range: string, expectedBytes: number): Promise<FreedCost> {
+  const rounds: FreedCost[] = [];
+  for (let i = 0; i < 3; i++) rounds.push(await freedRound(registry, repository, range, expectedBytes));
+  const pick = (f: (r: FreedCost) => Measured): Measured => {
+    const sorted = [...rounds].sort((x, y) => f(x).ms - f(y).ms);
+    return f(sorted[1]);
+  };
+  return {
+    plan: pick((r) => r.plan),
+    withFreed: pick((r) => r.withFreed),
+    again: pick((r) => r.again),
+    countFirst: pick((r) => r.countFirst),
+    countAgain: pick((r) => r.countAgain),
+    freedBytes: rounds[0].freedBytes,
+  };
+}
+
+function measured(m: Measured): string {
+  return `${seconds(m.ms)}, ${m.requests} requests (${m.manifestGets} manifest GETs)`;
+}
+
 interface HostedRow {
   service: string;
   providerMs: number;
@@ -223,6 +302,11 @@ async function main(): Promise<void> {
     // executor: the deletes (on the plan's read, which is fresh) and its read afterwards that looks for lost tags.
     const phases = await prunePhases(registry, 'prune-c', range);
 
+    // The space freed, on the 1000-tag repository the digest rows read (nothing deleted from it): the images share
+    // their config and layer, so the plan frees exactly the manifests of the 500 doomed digests.
+    const doomedBytes = bench.tags.slice(0, PRUNE).reduce((sum, t) => sum + bench.sizes[bench.digests[t]], 0);
+    const freed = await freedCost(registry, 'bench', range, doomedBytes);
+
     const hostedRows = await hostedListing();
 
     const regxMs = median(regxRuns);
@@ -239,14 +323,34 @@ async function main(): Promise<void> {
         `${(h.v2Ms / h.providerMs).toFixed(1)}× faster, ${h.providerRequests} requests (target ≤ 15)`,
       ]),
     ];
+    rows.push(
+      [
+        `preview a prune of ${PRUNE} of ${TAGS} digests, counting the space freed`,
+        `previewPrune withFreed: ${measured(freed.withFreed)}`,
+        `previewPrune alone: ${measured(freed.plan)}`,
+        `${(freed.withFreed.ms / freed.plan.ms).toFixed(2)}× the plan's read (target ≤ 1.5×), ${freed.withFreed.requests - freed.plan.requests} more requests`,
+      ],
+      [
+        'the same preview again, same client (digest cache)',
+        `previewPrune withFreed again: ${measured(freed.again)}`,
+        `first: ${measured(freed.withFreed)}`,
+        `${(freed.again.ms / freed.withFreed.ms).toFixed(2)}× the first, ${freed.again.manifestGets} manifest GETs (target ~0)`,
+      ],
+      [
+        `the count alone (spaceFreed, ${PRUNE} doomed of ${TAGS})`,
+        `again, same client: ${measured(freed.countAgain)}`,
+        `first, fresh client: ${measured(freed.countFirst)}`,
+        `${(freed.countAgain.ms / freed.countFirst.ms).toFixed(3)}× the first (target ≤ 0.1×), ${freed.countAgain.manifestGets} manifest GETs`,
+      ],
+    );
     const table = ['| task | regx | peer | ratio |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
     const breakdown = `prune phases (in-process): plan read of ${TAGS} tags ${seconds(phases.planMs)}, executor ${seconds(phases.executeMs)} (${PRUNE} deletes and ${phases.reads} full read${phases.reads === 1 ? '' : 's'} of the repository)`;
-    process.stdout.write(`\n${table}\n\n${breakdown}\n(median of 3 for regx and raw HEAD; one run each for skopeo, prune and raw DELETE; ${TAGS}-tag repositories on loopback)\n`);
+    process.stdout.write(`\n${table}\n\n${breakdown}\n(median of 3 for regx, raw HEAD and the freed-space rows; one run each for skopeo, prune and raw DELETE; ${TAGS}-tag repositories on loopback)\n`);
     const resultsDir = join(ROOT, 'test-results');
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, 'bench.json'),
-      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, phases, hosted: hostedRows, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
+      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, phases, hosted: hostedRows, freed, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
     );
   } finally {
     await registry.stop();

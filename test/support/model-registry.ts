@@ -322,6 +322,11 @@ export class ModelRegistry implements RegistryClient {
     return isIndex(this.contents.get(digest)?.mediaType);
   }
 
+  /** The model has no referrers API (as distribution 2.8): referrers come from the tag list alone. */
+  async referrersFromApi(): Promise<undefined> {
+    return undefined;
+  }
+
   // ---- Not modelled ----
 
   private unsupported(name: string): never {
@@ -350,6 +355,9 @@ export class ModelRegistry implements RegistryClient {
   }
   deleteTag(): never {
     return this.unsupported('deleteTag');
+  }
+  listReferrers(): never {
+    return this.unsupported('listReferrers');
   }
   ensureBlob(): never {
     return this.unsupported('ensureBlob');

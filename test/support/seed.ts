@@ -596,3 +596,54 @@ export async function pushReferrer(target: SeedTarget, repo: string, subject: { 
   });
   return pushManifest(target, repo, sha256(bytes), OCI_MANIFEST, bytes);
 }
+
+/** A referrer as pushed: what a referrers index lists of it. */
+export interface PushedReferrer {
+  digest: string;
+  mediaType: string;
+  size: number;
+  artifactType: string;
+}
+
+/** cosign's tag for a digest's signature (`.sig`), attestation (`.att`) or SBOM (`.sbom`), or (no suffix) the referrers tag schema's. */
+export function referrerTag(digest: string, suffix?: 'sig' | 'att' | 'sbom'): string {
+  return `${digest.replace(':', '-')}${suffix ? `.${suffix}` : ''}`;
+}
+
+/**
+ * Pushes a referrer of `subject` as cosign (in its OCI 1.1 mode) or notation attach one: an OCI image manifest with
+ * that `subject` and an artifact type, by digest, and under `tags` (e.g. cosign's `sha256-<hex>.sig`).
+ */
+export async function pushTaggedReferrer(
+  target: SeedTarget,
+  repo: string,
+  subject: { digest: string; mediaType: string; size: number },
+  tags: string[],
+  options: { artifactType?: string; salt?: string } = {},
+): Promise<PushedReferrer> {
+  const artifactType = options.artifactType ?? 'application/vnd.dev.cosign.artifact.sig.v1+json';
+  const empty = Buffer.from('{}');
+  const payload = Buffer.from(JSON.stringify({ signed: subject.digest, salt: options.salt ?? `${repo}:${tags.join(',')}:${artifactType}` }));
+  const [emptyDigest, payloadDigest] = await Promise.all([pushBlob(target, repo, empty), pushBlob(target, repo, payload)]);
+  const bytes = json({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyDigest, size: empty.length },
+    layers: [{ mediaType: 'application/octet-stream', digest: payloadDigest, size: payload.length }],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+  });
+  const digest = await pushManifest(target, repo, sha256(bytes), OCI_MANIFEST, bytes);
+  for (const tag of tags) await pushManifest(target, repo, tag, OCI_MANIFEST, bytes);
+  return { digest, mediaType: OCI_MANIFEST, size: bytes.length, artifactType };
+}
+
+/** Pushes the referrers tag schema's index for `subject` (tag `sha256-<hex>`), listing `referrers`. Returns its digest. */
+export async function pushReferrersTagIndex(target: SeedTarget, repo: string, subject: string, referrers: PushedReferrer[]): Promise<string> {
+  const bytes = json({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: referrers.map((r) => ({ mediaType: r.mediaType, digest: r.digest, size: r.size, artifactType: r.artifactType })),
+  });
+  return pushManifest(target, repo, referrerTag(subject), OCI_INDEX, bytes);
+}

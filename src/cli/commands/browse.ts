@@ -1,8 +1,8 @@
-// regx repos, tags, digest, inspect: the commands that only read.
-import { formatReference, formatSize, platformName, readTags, reviewDeletion, type TagDetail } from '../../engine';
+// regx repos, tags, digest: the commands that only list (inspect.ts reads one image).
+import { digestCache, mapLimit, readTags, type RegistryClient, type TagDetail } from '../../engine';
 import { has } from '../args';
 import { concurrency, EXIT_FAILED, EXIT_OK, imageArg, registryArg, repositoryArg, withClient, type Context } from '../context';
-import { listNames, printJson, progress, table } from '../output';
+import { printJson, progress, table } from '../output';
 
 export function repos(ctx: Context): Promise<number> {
   return withClient(ctx, registryArg(ctx), async (client) => {
@@ -19,19 +19,53 @@ function extras(d: TagDetail | undefined): Record<string, unknown> {
   return { ...(d.pushed ? { pushed: d.pushed.toISOString() } : {}), ...(d.size !== undefined ? { size: d.size } : {}), ...(d.locked ? { locked: true } : {}) };
 }
 
+/**
+ * digest → the image's created date (from its config; an index has none), one manifest and config read per digest
+ * through the client's digest cache. On Docker Hub each manifest read counts as a pull: --created asks for them.
+ */
+async function createdDates(client: RegistryClient, repository: string, digests: string[], ctx: Context): Promise<Map<string, Date | undefined>> {
+  const cache = digestCache(client);
+  const dates = new Map<string, Date | undefined>();
+  const report = progress(ctx.io, 'reading created dates');
+  const todo = [...new Set(digests)];
+  await mapLimit(
+    todo,
+    concurrency(ctx) ?? 8,
+    async (digest) => {
+      try {
+        dates.set(digest, await cache.created(repository, await cache.manifest(repository, digest, ctx.io.interrupt), ctx.io.interrupt));
+      } catch (e) {
+        if (ctx.io.interrupt.aborted) throw e;
+        dates.set(digest, undefined); // unknown: said as null, not guessed
+      }
+      report(dates.size, todo.length);
+    },
+    ctx.io.interrupt,
+  );
+  return dates;
+}
+
+/** A tag's line of the text listing: its digest (or why not), and its created date when asked for. */
+function textRow(r: { tag: string; digest?: string; error?: string; created?: unknown }, withCreated: boolean): string[] {
+  const row = [r.tag, r.digest ?? `error: ${r.error ?? 'not resolved'}`];
+  return withCreated && r.digest ? [...row, typeof r.created === 'string' ? r.created : '-'] : row;
+}
+
 export function tags(ctx: Context): Promise<number> {
   const ref = repositoryArg(ctx);
   const json = has(ctx.args, 'json');
   return withClient(ctx, ref, async (client) => {
     const provider = await client.provider(ctx.io.interrupt);
-    if (!has(ctx.args, 'digests') && provider.listTagDetails) {
+    const created = has(ctx.args, 'created');
+    const listOnly = !has(ctx.args, 'digests') && !created;
+    if (listOnly && provider.listTagDetails) {
       // The provider lists every tag with what it knows in a few pages: the same cost as the names alone.
       const details = await provider.listTagDetails(ref.repository, ctx.io.interrupt);
       if (json) printJson(ctx.io, details.map((d) => ({ tag: d.tag, ...extras(d) })));
       else ctx.io.stdout(details.map((d) => `${d.tag}\n`).join(''));
       return EXIT_OK;
     }
-    if (!has(ctx.args, 'digests')) {
+    if (listOnly) {
       const listing = await client.browseTags(ref.repository, { signal: ctx.io.interrupt });
       if (json) printJson(ctx.io, listing.items.map((tag) => ({ tag })));
       else ctx.io.stdout(listing.items.map((n) => `${n}\n`).join(''));
@@ -40,9 +74,11 @@ export function tags(ctx: Context): Promise<number> {
       return EXIT_FAILED;
     }
     const { states, snapshot } = await readTags(client, ref.repository, { concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'resolving digests') });
-    const rows = states.map((s) => (s.digest ? { tag: s.tag, digest: s.digest, mediaType: s.mediaType, ...extras(snapshot.details?.get(s.tag)) } : { tag: s.tag, error: s.error ?? 'not resolved' }));
+    const dates = created ? await createdDates(client, ref.repository, states.flatMap((s) => (s.digest ? [s.digest] : [])), ctx) : undefined;
+    const date = (digest: string): Record<string, unknown> => (dates ? { created: dates.get(digest)?.toISOString() ?? null } : {});
+    const rows = states.map((s) => (s.digest ? { tag: s.tag, digest: s.digest, mediaType: s.mediaType, ...date(s.digest), ...extras(snapshot.details?.get(s.tag)) } : { tag: s.tag, error: s.error ?? 'not resolved' }));
     if (json) printJson(ctx.io, rows);
-    else ctx.io.stdout(table(rows.map((r) => [r.tag, 'digest' in r && r.digest ? r.digest : `error: ${(r as { error: string }).error}`])));
+    else ctx.io.stdout(table(rows.map((r) => textRow(r, dates !== undefined))));
     const failed = rows.filter((r) => 'error' in r).length;
     if (failed) ctx.io.stderr(`regx: ${failed} tag(s) could not be resolved\n`);
     return failed ? EXIT_FAILED : EXIT_OK;
@@ -55,53 +91,6 @@ export function digest(ctx: Context): Promise<number> {
     // Read from the manifest's bytes, not only from a header: a registry announcing a wrong digest is caught here.
     const manifest = await client.getManifest(ref.repository, ref.target, ctx.io.interrupt);
     ctx.io.stdout(`${manifest.digest}\n`);
-    return EXIT_OK;
-  });
-}
-
-export function inspect(ctx: Context): Promise<number> {
-  const ref = imageArg(ctx);
-  return withClient(ctx, ref, async (client) => {
-    const manifest = await client.getManifest(ref.repository, ref.target, ctx.io.interrupt);
-    const [created, review] = await Promise.all([
-      client.getCreated(ref.repository, manifest, ctx.io.interrupt).catch(() => undefined),
-      reviewDeletion(client, ref.repository, [manifest.digest], { signal: ctx.io.interrupt, concurrency: concurrency(ctx) }),
-    ]);
-    const image = review.images[0];
-    const platforms = manifest.platforms?.map(platformName);
-    const provider = review.snapshot.provider ?? 'distribution';
-    if (has(ctx.args, 'json')) {
-      printJson(ctx.io, {
-        reference: formatReference(ref),
-        provider,
-        digest: manifest.digest,
-        mediaType: manifest.mediaType,
-        kind: manifest.kind,
-        platforms: manifest.platforms,
-        size: manifest.totalSize,
-        created: created?.toISOString(),
-        configDigest: manifest.configDigest,
-        subject: manifest.subject,
-        annotations: manifest.annotations,
-        tags: image.tags,
-        partOf: image.breaks,
-      });
-      return EXIT_OK;
-    }
-    const rows = [
-      ['Reference:', formatReference(ref)],
-      ['Provider:', provider],
-      ['Digest:', manifest.digest],
-      ['Media type:', manifest.mediaType],
-      ['Kind:', manifest.kind === 'index' ? `multi-arch index (${platforms?.length ?? 0} platforms)` : manifest.kind],
-    ];
-    if (platforms) rows.push(['Platforms:', platforms.join(', ')]);
-    if (manifest.kind === 'image') rows.push(['Size:', manifest.totalSize === undefined ? 'unknown' : formatSize(manifest.totalSize)]);
-    rows.push(['Created:', created?.toISOString() ?? 'unknown']);
-    if (manifest.subject) rows.push(['Subject:', manifest.subject]);
-    rows.push(['Tags:', `${listNames(image.tags)} (every tag on this digest)`]);
-    for (const use of image.breaks) rows.push(['Part of:', `${ref.repository}:${use.tags[0] ?? use.index} (${use.platform})`]);
-    ctx.io.stdout(table(rows));
     return EXIT_OK;
   });
 }

@@ -1,9 +1,10 @@
 // regx delete <registry>/<repo> --all: every tagged image of the repository, each listed with every tag on it, one
 // question, then the engine's executor (which re-reads the tags and leaves alone any image that changed meanwhile;
 // locked images are skipped with the service's fix).
-import { deleteReviewed, isSelfHostedDistribution, reviewRepositoryDeletion, type ImageToDelete } from '../../engine';
+import { countFreedAgain, deleteReviewed, isSelfHostedDistribution, reviewRepositoryDeletion, type ImageToDelete } from '../../engine';
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
+import { freedJson, freedLines, wantsFreed } from '../freed';
 import { GC_HINT, listNames, printJson } from '../output';
 import { deletionExitCode, deletionJson, reportDeletion } from '../report';
 
@@ -18,11 +19,13 @@ export function deleteRepository(ctx: Context): Promise<number> {
   const dryRun = has(ctx.args, 'dry-run');
   const where = `${ref.host}/${ref.repository}`;
   return withClient(ctx, ref, async (client) => {
-    const review = await reviewRepositoryDeletion(client, ref.repository, { signal: ctx.io.interrupt, concurrency: concurrency(ctx) });
+    const review = await reviewRepositoryDeletion(client, ref.repository, { signal: ctx.io.interrupt, concurrency: concurrency(ctx), withFreed: wantsFreed(ctx) });
     const say = (line: string): void => (json ? ctx.io.stderr(`${line}\n`) : ctx.io.stdout(`${line}\n`));
     const images = review.images.map((i) => ({ digest: i.digest, tags: i.tags, ...(i.locked ? { locked: i.locked } : {}) }));
+    // Locked images are skipped, so what they hold is not freed.
+    const freed = review.freed && review.images.length ? countFreedAgain(review.freed, review.images.filter((i) => !i.locked).map((i) => i.digest)) : undefined;
     const out = (fields: Record<string, unknown>): void => {
-      if (json) printJson(ctx.io, { repository: ref.repository, dryRun, images, ...fields });
+      if (json) printJson(ctx.io, { repository: ref.repository, dryRun, images, ...fields, ...freedJson(freed) });
     };
     const tags = review.images.reduce((n, i) => n + i.tags.length, 0);
     if (review.images.length === 0) {
@@ -32,6 +35,7 @@ export function deleteRepository(ctx: Context): Promise<number> {
     }
     say(`Deleting every image of ${where}: ${review.images.length} image${review.images.length === 1 ? '' : 's'}, ${tags} tag${tags === 1 ? '' : 's'}.`);
     for (const image of review.images) say(describe(image));
+    if (freed) freedLines(freed).forEach(say);
     if (dryRun) {
       out({ deleted: [] });
       if (!json) ctx.io.stdout('Dry run: nothing was deleted.\n');

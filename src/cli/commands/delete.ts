@@ -3,7 +3,9 @@
 import { deleteReviewed, describeUses, isIndex, isSelfHostedDistribution, reviewDeletion, type ImageToDelete } from '../../engine';
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, imageArg, maxStaleness, notConfirmed, withClient, type Context } from '../context';
+import { freedJson, freedLines, wantsFreed } from '../freed';
 import { GC_HINT, listNames, printJson } from '../output';
+import { allTagsGone, referrerLines, referrersJson } from '../referrers';
 import { deletionExitCode, reportDeletion } from '../report';
 import { deleteRepository } from './delete-repository';
 
@@ -11,6 +13,7 @@ function describe(where: string, image: ImageToDelete, say: (line: string) => vo
   say(`Deleting ${image.digest} from ${where} removes ${image.tags.length} tag${image.tags.length === 1 ? '' : 's'}: ${listNames(image.tags)}`);
   if (isIndex(image.mediaType)) say('It is a multi-arch index: its platform manifests stay in the registry until garbage collection.');
   if (image.breaks.length) say(`It is a platform image of ${describeUses(where.slice(where.indexOf('/') + 1), image.breaks)}: deleting it breaks that multi-arch image (pulling it fails).`);
+  referrerLines(image).forEach(say);
 }
 
 export function deleteImage(ctx: Context): Promise<number> {
@@ -20,12 +23,14 @@ export function deleteImage(ctx: Context): Promise<number> {
   const dryRun = has(ctx.args, 'dry-run');
   const where = `${ref.host}/${ref.repository}`;
   return withClient(ctx, ref, async (client) => {
-    const review = await reviewDeletion(client, ref.repository, [ref.target], { signal: ctx.io.interrupt, concurrency: concurrency(ctx) });
+    const referrers = has(ctx.args, 'keep-referrers') ? 'keep' : 'follow';
+    const review = await reviewDeletion(client, ref.repository, [ref.target], { signal: ctx.io.interrupt, concurrency: concurrency(ctx), withFreed: wantsFreed(ctx), referrers });
     const image = review.images[0];
     const say = (line: string): void => (json ? ctx.io.stderr(`${line}\n`) : ctx.io.stdout(`${line}\n`));
     describe(where, image, say);
+    if (review.freed) freedLines(review.freed).forEach(say);
     const out = (fields: Record<string, unknown>): void => {
-      if (json) printJson(ctx.io, { repository: ref.repository, digest: image.digest, tags: image.tags, dryRun, ...fields });
+      if (json) printJson(ctx.io, { repository: ref.repository, digest: image.digest, tags: image.tags, dryRun, ...fields, ...referrersJson(image.referrers), ...freedJson(review.freed) });
     };
     if (dryRun) {
       out({ deleted: false, alreadyGone: false });
@@ -63,7 +68,7 @@ export function deleteImage(ctx: Context): Promise<number> {
     reportDeletion(ctx, result, false);
     if (skipped) ctx.io.stderr(`regx: nothing of ${image.digest} was deleted: ${skipped.reason}.\nLook at it again and delete again if it should still go.\n`);
     if (deleted && !json) {
-      ctx.io.stdout(alreadyGone ? `${image.digest} was already gone (deleted by someone else meanwhile).\n` : `Deleted ${image.digest} (tags gone: ${listNames(image.tags)}).\n`);
+      ctx.io.stdout(alreadyGone ? `${image.digest} was already gone (deleted by someone else meanwhile).\n` : `Deleted ${image.digest} (tags gone: ${listNames(allTagsGone(image, result.deleted))}).\n`);
     }
     if (deleted && !alreadyGone && isSelfHostedDistribution(ref.host)) ctx.io.stderr(`${GC_HINT}\n`);
     return skipped ? EXIT_FAILED : deletionExitCode(result);

@@ -1,6 +1,7 @@
 // The regx commands, one verb per file. Each takes parsed arguments and the IO, and returns the exit code:
 // 0 done, 1 an operation failed, 2 bad usage or bad input.
-export { digest, inspect, repos, tags } from './browse';
+export { digest, repos, tags } from './browse';
+export { inspect } from './inspect';
 export { manifests } from './manifests';
 export { deleteImage } from './delete';
 export { prune, policyFromArgs } from './prune';

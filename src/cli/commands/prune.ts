@@ -2,6 +2,7 @@
 import { badInput, executePrune, parseDuration, previewPrune, pruneDeletions, shortDigest, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type PrunePolicy, type UntaggedEntry } from '../../engine';
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
+import { freedJson, freedLines, wantsFreed } from '../freed';
 import { GC_HINT, printJson, progress, table } from '../output';
 import { deletionExitCode, deletionJson, reportDeletion } from '../report';
 import { isSelfHostedDistribution } from '../../engine';
@@ -62,7 +63,7 @@ export function prune(ctx: Context): Promise<number> {
   const dryRun = has(ctx.args, 'dry-run');
   return withClient(ctx, ref, async (client) => {
     const untagged = has(ctx.args, 'untagged') ? { olderThan: flag(ctx.args, 'older-than') } : false;
-    const preview = await previewPrune(client, ref.repository, policy, { untagged, concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
+    const preview = await previewPrune(client, ref.repository, policy, { untagged, withFreed: wantsFreed(ctx), concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
     const { plan } = preview;
     const summary = summarizePlan(plan);
     const entries = [...plan.entries, ...untaggedEntries(preview.untagged)];
@@ -73,12 +74,13 @@ export function prune(ctx: Context): Promise<number> {
       for (const note of plan.notes) ctx.io.stdout(`note: ${note}\n`);
       const untaggedWords = preview.untagged ? `; ${untaggedGoing} untagged manifest(s)` : '';
       ctx.io.stdout(`Plan: delete ${summary.delete} tag(s) in ${summary.digests} image(s)${untaggedWords}; keep ${summary.keep}; skip ${summary.skip}.\n`);
+      if (preview.freed && images > 0) for (const line of freedLines(preview.freed)) ctx.io.stdout(`${line}\n`);
     }
     const finish = (result: DeletionResult | undefined): number => {
       if (json) {
         const planOut = applyResult(entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason }));
         const outcome = result ? deletionJson(result) : { deleted: [], failed: [], skipped: [], lostTags: [], cancelled: false };
-        printJson(ctx.io, { repository: `${ref.host}/${ref.repository}`, dryRun, plan: planOut, ...outcome });
+        printJson(ctx.io, { repository: `${ref.host}/${ref.repository}`, dryRun, plan: planOut, ...outcome, ...freedJson(preview.freed) });
       }
       return result ? deletionExitCode(result) : EXIT_OK;
     };

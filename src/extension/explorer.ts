@@ -15,6 +15,12 @@ export interface Explorer {
   readonly secrets: SecretCredentialStore;
   readonly tree: RegistryTreeProvider;
   readonly view: vscode.TreeView<ExplorerNode>;
+  /**
+   * The view's selection, as commands run from a key or the palette take it. While a repository redraws, VS Code's
+   * `view.selection` is briefly empty (its rows are being fetched again): then the last selection the view reported
+   * stands, as far as those rows are still in the tree.
+   */
+  selection(): readonly ExplorerNode[];
 }
 
 export function currentSettings(): ExplorerSettings {

@@ -75,7 +75,10 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
     log,
   });
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const explorer: Explorer = { context, log, secrets, tree, view };
+  let lastSelection: readonly ExplorerNode[] = [];
+  context.subscriptions.push(view.onDidChangeSelection((e) => (lastSelection = e.selection)));
+  const selection = (): readonly ExplorerNode[] => (view.selection.length > 0 ? view.selection : lastSelection.filter((n) => tree.isShown(n)));
+  const explorer: Explorer = { context, log, secrets, tree, view, selection };
   initFeedback(context.globalState);
 
   const register = (id: string, fn: (...args: never[]) => unknown) =>

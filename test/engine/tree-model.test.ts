@@ -1,6 +1,7 @@
 // The Registries tree's model without VS Code: tag order, paging nodes, shared-digest labels, short digests,
 // settings edits and redaction. Plain node mocha (src/extension/model/* must not import vscode).
 import * as assert from 'node:assert/strict';
+import { referrerKinds, referrerTagOwner, referrerTagsBySubject } from '../../src/extension/model/referrers';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -241,5 +242,29 @@ describe('tree model', () => {
       const text = readFileSync(join(dir, f), 'utf8');
       assert.ok(!/from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(text), `${f} imports vscode`);
     }
+  });
+});
+
+describe('tree model: referrer tags (signatures, SBOMs) from the tag list', () => {
+  const hex = 'ab'.repeat(32);
+  const other = 'cd'.repeat(32);
+  const tags = ['1.0.0', `sha256-${hex}.sig`, `sha256-${hex}.sbom`, `sha256-${hex}`, `sha256-${other}.att`, 'sha256-short.sig', 'latest'];
+
+  it('groups the referrer tags by the digest they name, and nothing else', () => {
+    const by = referrerTagsBySubject(tags);
+    assert.deepEqual([...by.keys()].sort(), [`sha256:${hex}`, `sha256:${other}`]);
+    assert.deepEqual(by.get(`sha256:${hex}`)!.map((r) => [r.tag, r.kind]), [[`sha256-${hex}.sig`, 'signature'], [`sha256-${hex}.sbom`, 'sbom'], [`sha256-${hex}`, 'other']]);
+  });
+
+  it('badges each kind once, signature first', () => {
+    assert.deepEqual(referrerKinds(referrerTagsBySubject(tags).get(`sha256:${hex}`)), ['signature', 'sbom', 'other']);
+    assert.deepEqual(referrerKinds(undefined), []);
+  });
+
+  it('a referrer tag names its image’s tags, leaving other referrer tags out', () => {
+    const tagsOf = (d: string) => (d === `sha256:${hex}` ? ['1.0.0', `sha256-${hex}`, 'latest'] : []);
+    assert.deepEqual(referrerTagOwner(`sha256-${hex}.sig`, tagsOf), { kind: 'signature', subject: `sha256:${hex}`, tags: ['1.0.0', 'latest'] });
+    assert.deepEqual(referrerTagOwner(`sha256-${other}.att`, tagsOf)?.tags, []);
+    assert.equal(referrerTagOwner('1.0.0', tagsOf), undefined);
   });
 });

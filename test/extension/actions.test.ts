@@ -262,6 +262,12 @@ describe('Registry Explorer: actions and keys (issue 10)', function () {
     it('with a tag selected, Copy Image Reference copies that tag’s image by digest', async () => {
       const node = await tagNode(t.tree, await repositoryNode(t.tree, host, 'app'), '1.0.0');
       await t.api.view!.reveal(node, { select: true, focus: true });
+      // The selection reaches the extension host in its own message, after the reveal: wait for it (a person's key
+      // press comes later still).
+      for (const end = Date.now() + 5000; t.api.view!.selection[0]?.id !== node.id; ) {
+        if (Date.now() > end) assert.fail(`the selection is ${JSON.stringify(t.api.view!.selection.map((n) => n.id))}, not ${node.id}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const copied = await vscode.commands.executeCommand<string>('registryExplorer.copyImageReference');
       assert.equal(copied, `${host}/app@${app.old.digest}`);
       assert.equal(await vscode.env.clipboard.readText(), copied);

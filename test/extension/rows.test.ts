@@ -28,6 +28,12 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     await pushImage(reg, 'timed', ['2.0.0'], { salt: 'rows-t1', created: new Date('2026-09-01T00:00:00Z') });
     await pushImage(reg, 'timed', ['0.9.0'], { salt: 'rows-t2', created: new Date('2026-11-01T00:00:00Z') });
     await pushImage(reg, 'timed', ['1.0.0'], { salt: 'rows-t3', created: new Date('2026-10-01T00:00:00Z') });
+    // A signed image with an SBOM, as cosign tags them (the tags name the digest they belong to).
+    const signed = await pushImage(reg, 'signed', ['1.0.0'], { salt: 'rows-signed' });
+    const hex = signed.digest.slice('sha256:'.length);
+    await pushImage(reg, 'signed', [`sha256-${hex}.sig`], { salt: 'rows-signed-sig' });
+    await pushImage(reg, 'signed', [`sha256-${hex}.sbom`], { salt: 'rows-signed-sbom' });
+    await pushImage(reg, 'signed', ['0.9.0'], { salt: 'rows-unsigned' });
     host = hostOf(reg.url);
     t = await explorerApi();
     await setRegistries([{ url: reg.url }]);
@@ -189,5 +195,23 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     const outcome = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, multi, '1.0.0'));
     assert.equal(outcome.deleted.length, 1);
     assert.match(state.asked[0].detail ?? '', /It is a multi-arch image: its 2 platform images are no longer reachable, and stay in storage until garbage collection\./);
+  });
+
+  it('a signed image says so on its row, and its signature and SBOM tags say whose they are (from the tag list, no request)', async () => {
+    const repo = await repositoryNode(t.tree, host, 'signed');
+    await tagNodes(t.tree, repo);
+    await t.tree.whenDigestsSettled(repo);
+    const description = async (tag: string) => String(t.tree.getTreeItem(await tagNode(t.tree, repo, tag)).description);
+    assert.match(await description('1.0.0'), /^signed · SBOM · /);
+    assert.doesNotMatch(await description('0.9.0'), /signed|SBOM/);
+    const sig = (await tagNodes(t.tree, repo)).find((n) => n.tag.endsWith('.sig'))!;
+    const sbom = (await tagNodes(t.tree, repo)).find((n) => n.tag.endsWith('.sbom'))!;
+    assert.match(String(t.tree.getTreeItem(sig).description), /^signature of 1\.0\.0 · /);
+    assert.match(String(t.tree.getTreeItem(sbom).description), /^SBOM of 1\.0\.0 · /);
+
+    // Delete Image says they go after it (Cancel here: nothing changes).
+    const state = answerWith(t.hooks, { 'delete.confirm': false });
+    await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '1.0.0'));
+    assert.match(state.asked[0].detail ?? '', new RegExp(`After it go its signature ${sig.tag}; SBOM ${sbom.tag}\\.`));
   });
 });

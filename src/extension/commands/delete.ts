@@ -2,7 +2,7 @@
 // image, a second explicit warning for a platform image of a multi-arch image that stays, then the engine's
 // executor (which reads the tags again after the modal and deletes nothing that changed meanwhile).
 import * as vscode from 'vscode';
-import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, type DeletionResult, type DeletionReview, type ImageToDelete } from '../../engine';
+import { deleteReviewed, describeUses, errorSentence, formatSize, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, spaceFreed, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete, type RegistryClient } from '../../engine';
 import type { Explorer } from '../explorer';
 import { middleDigest, type TagNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
@@ -20,6 +20,37 @@ interface RepoGroup {
 interface Reviewed {
   group: RepoGroup;
   review: DeletionReview;
+  /** What deleting the images frees, when it was counted in time. */
+  freed?: FreedCount;
+}
+
+/** How long the modal waits for the space count: a first count of a big repository reads every manifest. */
+const FREED_WAIT_MS = 4000;
+
+/**
+ * The space the deletion frees, counted from the repository's manifests, or undefined when that takes longer than a
+ * moment (the reads go on and fill the digest cache, so the next count is immediate) or fails: the modal never waits
+ * long for a figure, and a failed count changes nothing about what is deleted.
+ */
+async function freedSoon(client: RegistryClient, review: DeletionReview, signal: AbortSignal): Promise<FreedCount | undefined> {
+  const counting = spaceFreed(client, review.snapshot, review.images.map((i) => i.digest), { signal }).catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), FREED_WAIT_MS)));
+  const freed = await Promise.race([counting, late]);
+  clearTimeout(timer);
+  return freed && !freed.notRead ? freed : undefined;
+}
+
+/** "It frees up to 312 MB after garbage collection (…)." */
+function freedSentence(reviewed: Reviewed[]): string | undefined {
+  const counts = reviewed.map((r) => r.freed);
+  if (counts.some((c) => c === undefined)) return undefined;
+  const bytes = counts.reduce((n, c) => n + c!.bytes, 0);
+  const unknown = counts.reduce((n, c) => n + c!.unknown.length, 0);
+  const figure = unknown > 0 ? t('at least {0}', formatSize(bytes)) : t('up to {0}', formatSize(bytes));
+  return reviewed.every((r) => isSelfHostedDistribution(r.group.registry))
+    ? t('It frees {0} after garbage collection (layers other repositories share are counted too).', figure)
+    : t('It frees {0} (layers other repositories share are counted too).', figure);
 }
 
 export interface DeleteOutcome {
@@ -63,6 +94,20 @@ function platformsSentence(image: ImageToDelete, review: DeletionReview, registr
     : t('  It is a multi-arch image: its {0} platform images go with it.', platforms);
 }
 
+const KIND: Record<string, () => string> = { signature: () => t('signature'), sbom: () => t('SBOM'), attestation: () => t('attestation'), other: () => t('artifact') };
+
+/** Its signatures, SBOMs and attestations: those that go after it (by tag, else digest), and those that stay and why. */
+function referrersSentences(image: ImageToDelete): string[] {
+  const r = image.referrers;
+  if (!r) return [];
+  if (r.error) return [t('  Its signatures and SBOMs could not be read ({0}): none of them is deleted.', r.error.message)];
+  const named = (x: { kind: string; digest: string; tags: readonly string[] }) => `${(KIND[x.kind] ?? KIND.other)()} ${x.tags.length ? x.tags.join(', ') : middleDigest(x.digest)}`;
+  const going = r.referrers.filter((x) => x.action === 'delete');
+  const lines = going.length ? [t('  After it go its {0}.', going.map(named).join('; '))] : [];
+  for (const x of r.referrers.filter((y) => y.action === 'keep')) lines.push(t('  Stays: {0} ({1}).', named(x), x.reason.replace(/^kept:?\s*/, '')));
+  return lines;
+}
+
 /** The one warning: every image, every tag that goes with it, and what else it takes or leaves. */
 async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
   const images = reviewed.reduce((n, r) => n + r.review.images.length, 0);
@@ -77,9 +122,12 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
       lines.push(tagsSentence(image));
       const platforms = platformsSentence(image, r.review, r.group.registry);
       if (platforms) lines.push(platforms);
+      lines.push(...referrersSentences(image));
       if (image.locked) lines.push(t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix));
     }
   }
+  const freed = freedSentence(reviewed);
+  if (freed) lines.push('', freed);
   lines.push('', t('This cannot be undone.'));
   return confirm('delete.confirm', message, lines.join('\n'), t('Delete'));
 }
@@ -106,7 +154,8 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
       const out: Reviewed[] = [];
       for (const group of groupByRepository(tags)) {
         const client = await explorer.tree.client(group.registry);
-        out.push({ group, review: await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal }) });
+        const review = await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal });
+        out.push({ group, review, freed: await freedSoon(client, review, signal) });
       }
       return out;
     });
@@ -165,6 +214,10 @@ function collect(r: Reviewed, result: DeletionResult, outcome: DeleteOutcome): v
     if (!result.deleted.includes(image.digest)) continue;
     outcome.deleted.push(`${where}@${image.digest}`);
     outcome.removedTags.push(...image.tags.map((tag) => `${where}:${tag}`));
+    // Its referrers' tags, for those that went after it.
+    const followers = [...(image.referrers?.referrers ?? []), ...(image.referrers?.indexes.map((i) => ({ ...i, tags: [i.tag] })) ?? [])];
+    const gone = followers.filter((f) => f.action === 'delete' && result.deleted.includes(f.digest));
+    outcome.removedTags.push(...gone.flatMap((f) => f.tags.map((tag) => `${where}:${tag}`)));
   }
   outcome.failed.push(...result.failed.map((f) => ({ image: `${where}@${f.digest}`, error: f.error })));
   outcome.skipped.push(...result.skipped.map((s) => ({ image: `${where}@${s.digest}`, reason: s.reason })));

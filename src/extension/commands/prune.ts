@@ -52,6 +52,8 @@ async function preview(explorer: Explorer, entry: RegistryEntry, repository: str
         try {
           return await previewPrune(client, repository, policy, {
             untagged,
+            // The space the plan frees: every manifest of the repository read once (cached by digest for the next).
+            withFreed: true,
             concurrency: currentSettings().concurrency,
             signal: controller.signal,
             onProgress: (done, total) => {

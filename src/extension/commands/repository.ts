@@ -28,7 +28,7 @@ const isRepository = (n: unknown): n is RepositoryNode => typeof n === 'object' 
 
 /** The repository a command acts on: the clicked node, else the one selected. Says what to select when there is none. */
 function targetRepository(explorer: Explorer, node?: unknown): RepositoryNode | undefined {
-  const repo = isRepository(node) ? node : explorer.view.selection.find(isRepository);
+  const repo = isRepository(node) ? node : explorer.selection().find(isRepository);
   if (!repo) notify('info', t('Select a repository in the Registries view first.'));
   return repo;
 }

@@ -20,7 +20,7 @@ export function targetTags(explorer: Explorer, node?: unknown, nodes?: unknown):
   let list: TagNode[];
   if (Array.isArray(nodes) && nodes.some(isTag)) list = nodes.filter(isTag);
   else if (isTag(node)) list = [node];
-  else list = explorer.view.selection.filter(isTag);
+  else list = explorer.selection().filter(isTag);
   const seen = new Set<string>();
   return list.filter((n) => !seen.has(n.id) && seen.add(n.id));
 }

@@ -11,7 +11,7 @@ import { confirm, input, notify, openFile, validatorFrom } from '../ui';
 const t = vscode.l10n.t;
 
 function registryOf(explorer: Explorer, node?: unknown): string | undefined {
-  const n = (node ?? explorer.view.selection[0]) as ExplorerNode | undefined;
+  const n = (node ?? explorer.selection()[0]) as ExplorerNode | undefined;
   return n && 'registry' in n ? n.registry : undefined;
 }
 
@@ -29,7 +29,7 @@ function settingOf(registry: string): RegistrySetting | undefined {
 
 /** Filter Tags…: shows only the tags of a repository whose name contains a text; empty shows all. */
 export async function filterTags(explorer: Explorer, node?: unknown): Promise<void> {
-  const n = (node ?? explorer.view.selection[0]) as ExplorerNode | undefined;
+  const n = (node ?? explorer.selection()[0]) as ExplorerNode | undefined;
   if (!n || n.kind !== 'repository') {
     notify('info', t('Select a repository in the Registries view first.'));
     return;
@@ -45,7 +45,7 @@ export async function filterTags(explorer: Explorer, node?: unknown): Promise<vo
 
 /** Clear Filter: on a filtered registry or repository, or on the "Filtered by …" row under it. */
 export function clearFilter(explorer: Explorer, node?: unknown): void {
-  const n = (node ?? explorer.view.selection[0]) as ExplorerNode | undefined;
+  const n = (node ?? explorer.selection()[0]) as ExplorerNode | undefined;
   if (!n || !('registry' in n)) return;
   const repository = n.kind === 'repository' || n.kind === 'message' ? n.repository : undefined;
   if (repository) explorer.tree.setTagFilter(n.registry, repository, undefined);

@@ -20,7 +20,7 @@ export interface UntaggedOutcome {
 
 /** The manifests chosen: the clicked or selected manifest rows, or every row of a clicked group. */
 function chosen(explorer: Explorer, node?: unknown, nodes?: unknown): { group?: UntaggedGroupNode; digests: string[]; registry?: string; repository?: string } {
-  const list = (Array.isArray(nodes) ? nodes : node ? [node] : explorer.view.selection) as ExplorerNode[];
+  const list = (Array.isArray(nodes) ? nodes : node ? [node] : explorer.selection()) as ExplorerNode[];
   const group = list.find((n): n is UntaggedGroupNode => n?.kind === 'untagged');
   const manifests = list.filter((n): n is ManifestNode => n?.kind === 'manifest');
   const first = group ?? manifests[0];

@@ -50,7 +50,7 @@ async function answeredByTest(request: CleanupRequest, prompt: PreviewRequest, a
     return { preview: approved };
   }
   const approvedRows = buildRows(base, approved, opted, snapshotFacts(base), NO_WORDS);
-  if (!(await confirmDeletion(request.where, approved, approvedRows))) return { preview: approved };
+  if (!(await confirmDeletion(request.registry, request.where, approved, approvedRows))) return { preview: approved };
   const result = await request.remove(approved, {});
   request.finished(result, true);
   return { preview: approved, result };

@@ -1,7 +1,7 @@
 // The Cleanup Preview's state as plain data, no vscode: the rows of a prune preview (every tag, then every untagged
 // manifest), the user's opt-outs planned again from the same read with the engine's keepingTags (so the images an
 // opted-out tag shares stay too), the totals, and what changed between two renders. Words come from outside.
-import { keepingTags, pruneDeletions, type PrunePreview, type UntaggedEntry } from '../../engine';
+import { countFreed, keepingTags, pruneDeletions, type FreedCount, type PrunePreview, type UntaggedEntry } from '../../engine';
 import type { Fate, Row, RowChange, RunStatus } from './protocol';
 
 /** What is known of an image beside the plan: when it was pushed or built, and its size. */
@@ -136,6 +136,20 @@ export interface TotalCounts {
   /** Bytes of the images to delete whose size is known, and how many have none. */
   freedBytes: number;
   freedUnknown: number;
+  /**
+   * The space counted from the repository's manifests (blobs only the deleted manifests use), when it was read:
+   * then `freedBytes` is its figure and `freedUnknown` the deleted manifests it could not read.
+   */
+  freed?: FreedCount;
+}
+
+/**
+ * What the images to delete now (after the user's opt-outs) free, counted again from the read the preview made: pure
+ * and immediate, so the totals follow each kept row. Undefined when the preview did not count (nothing read).
+ */
+export function freedNow(current: PrunePreview): FreedCount | undefined {
+  if (!current.freed || current.freed.notRead) return undefined;
+  return countFreed(current.freed.graph, pruneDeletions(current).map((d) => d.digest));
 }
 
 const RANK: Record<Fate, number> = { skip: 1, keep: 2, delete: 3 };
@@ -144,7 +158,7 @@ const RANK: Record<Fate, number> = { skip: 1, keep: 2, delete: 3 };
  * Tags by their row's fate; images by their own: deleted when the plan deletes them, else kept when a tag on them
  * is kept, else skipped. An untagged manifest is an image without tags.
  */
-export function countTotals(rows: readonly Row[]): TotalCounts {
+export function countTotals(rows: readonly Row[], freed?: FreedCount): TotalCounts {
   const zero = (): FateCount => ({ images: 0, tags: 0, untagged: 0 });
   const totals: TotalCounts = { delete: zero(), keep: zero(), skip: zero(), freedBytes: 0, freedUnknown: 0 };
   const images = new Map<string, { fate: Fate; untagged: boolean; size?: number }>();
@@ -161,6 +175,9 @@ export function countTotals(rows: readonly Row[]): TotalCounts {
     if (image.size === undefined) totals.freedUnknown++;
     else totals.freedBytes += image.size;
   }
+  // The manifests' count answers the question (shared layers counted once, kept images' layers not at all); the sum
+  // of image sizes above is only the fallback where nothing could be read.
+  if (freed) return { ...totals, freedBytes: freed.bytes, freedUnknown: freed.unknown.length, freed };
   return totals;
 }
 

@@ -6,12 +6,12 @@
 // panel says so while it runs). Prune again on the same repository reveals the panel and replaces its plan, unless
 // it is deleting.
 import * as vscode from 'vscode';
-import { errorSentence, pruneDeletions, type DeletionResult, type PrunePreview } from '../../engine';
+import { errorSentence, isSelfHostedDistribution, pruneDeletions, type DeletionResult, type PrunePreview } from '../../engine';
 import { openGcDocs } from '../commands/feedback';
 import { confirmDeletion } from './ask';
 import { mayReadFacts, readImageFacts } from './facts';
 import { previewHtml, previewRoots } from './html';
-import { applyOptOuts, buildRows, changedRows, countTotals, imagesToDelete, NO_OPT_OUTS, queueRows, rowsByDigest, snapshotFacts, toggleOptOut, type ImageFacts, type OptOuts } from './model';
+import { applyOptOuts, buildRows, changedRows, countTotals, freedNow, imagesToDelete, NO_OPT_OUTS, queueRows, rowsByDigest, snapshotFacts, toggleOptOut, type ImageFacts, type OptOuts } from './model';
 import type { FromWebview, Phase, Progress, RenderReport, ResultView, Row, RowChange, RunStatus, ToWebview, Totals } from './protocol';
 import type { CleanupOutcome, CleanupPreviewTestApi, CleanupRequest } from './types';
 import { policyWords, progressView, resultView, rowWords, totalsView, webviewStrings } from './words';
@@ -120,7 +120,7 @@ export class CleanupPanel {
   }
 
   private totals(): Totals {
-    return totalsView(countTotals(this.rows), imagesToDelete(this.current));
+    return totalsView(countTotals(this.rows, freedNow(this.current)), imagesToDelete(this.current), isSelfHostedDistribution(this.request.registry));
   }
 
   private post(message: ToWebview): void {
@@ -212,7 +212,7 @@ export class CleanupPanel {
     if (this.phase !== 'preview' || imagesToDelete(this.current) === 0) return;
     const approved = this.current;
     this.setPhase('confirming');
-    const ok = await confirmDeletion(this.request.where, approved, this.rows);
+    const ok = await confirmDeletion(this.request.registry, this.request.where, approved, this.rows);
     if (this.disposed) return this.settle({ preview: approved }); // closed meanwhile: nothing is deleted
     if (!ok) return this.setPhase('preview');
     await this.run(approved);

@@ -57,6 +57,8 @@ export interface Totals {
   freedUnknown: number;
   /** The words for the space freed: "up to 1.2 GiB", "unknown", "at least 3 MiB (2 images of unknown size)". */
   freedText: string;
+  /** How that figure was counted and what it cannot see (the tooltip of the total). */
+  freedNote: string;
   /** The delete button's label: "Delete 12 images". */
   deleteLabel: string;
   /** One line: "Delete: 12 images (14 tags) · Keep: …". */

@@ -35,12 +35,34 @@ export function deleteLabel(images: number): string {
 
 function freedText(c: TotalCounts): string {
   if (c.delete.images === 0) return '0 B';
+  if (c.freed) {
+    // Counted from the manifests: "up to" because other repositories of the registry may share a layer.
+    const unknown = c.freed.unknown.length;
+    if (unknown === 0) return t('up to {0}', formatSize(c.freed.bytes));
+    return t('at least {0} ({1} not readable)', formatSize(c.freed.bytes), unknown === 1 ? t('1 image') : t('{0} images', unknown));
+  }
   if (c.freedUnknown === c.delete.images) return t('unknown');
   if (c.freedUnknown === 0) return t('up to {0}', formatSize(c.freedBytes));
   return t('at least {0} ({1} of unknown size)', formatSize(c.freedBytes), c.freedUnknown === 1 ? t('1 image') : t('{0} images', c.freedUnknown));
 }
 
-export function totalsView(c: TotalCounts, images: number): Totals {
+/** "It frees up to 312 MB after garbage collection (layers other repositories share are counted too)." */
+function freedSentence(c: TotalCounts, selfHosted: boolean): string {
+  const figure = freedText(c);
+  return selfHosted ? t('It frees {0} after garbage collection (layers other repositories share are counted too).', figure) : t('It frees {0} (layers other repositories share are counted too).', figure);
+}
+
+/** How the figure was counted, for the totals' tooltip and the confirmation. */
+export function freedNote(c: TotalCounts, selfHosted: boolean): string {
+  const gc = selfHosted ? ' ' + t('The space comes back after the registry’s garbage collection.') : '';
+  if (!c.freed) return t('The sum of the sizes the registry lists for the images to delete: layers they share with kept images are counted too.') + gc;
+  const parts = [t('Counted from the manifests: the layers, configs and manifests that only the deleted images use in this repository, each once. Layers that other repositories share are counted too.')];
+  if (!c.freed.untaggedListed) parts.push(t('Untagged manifests cannot be listed on this registry: one of them may still use some of these layers.'));
+  if (c.freed.keptUnknown.length > 0) parts.push(t('{0} kept images could not be read: they may use some of these layers.', c.freed.keptUnknown.length));
+  return parts.join(' ') + gc;
+}
+
+export function totalsView(c: TotalCounts, images: number, selfHosted: boolean): Totals {
   const del = imagesAndTags(c.delete.images, c.delete.tags) + (c.delete.untagged ? ' ' + t('({0} untagged)', c.delete.untagged) : '');
   const freed = freedText(c);
   return {
@@ -50,6 +72,7 @@ export function totalsView(c: TotalCounts, images: number): Totals {
     freedBytes: c.freedBytes,
     freedUnknown: c.freedUnknown,
     freedText: freed,
+    freedNote: freedNote(c, selfHosted),
     deleteLabel: deleteLabel(images),
     summary: t('Delete: {0} · Keep: {1} · Skip: {2} · Space freed: {3}', del, tagsAndImages(c.keep), tagsAndImages(c.skip), freed),
   };
@@ -97,12 +120,13 @@ export function webviewStrings(where: string, policy: string): Strings {
 }
 
 /** The one confirmation, before anything is deleted: what will go, what stays, and that it cannot be undone. */
-export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number): { message: string; detail: string } {
+export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number, selfHosted: boolean): { message: string; detail: string } {
   const message = t('Delete {0} from {1}?', imagesAndTags(images, c.delete.tags), where);
   const untagged = c.delete.untagged;
   const detail = [
     t('{0} will be deleted; {1} will be kept and {2} skipped.', imagesAndTags(images, c.delete.tags), c.keep.tags === 1 ? t('1 tag') : t('{0} tags', c.keep.tags), c.skip.tags === 1 ? t('1 tag') : t('{0} tags', c.skip.tags)),
     ...(untagged ? [t('{0} of them are untagged manifests: systems that pull them by digest will lose them.', untagged)] : []),
+    ...(c.freed && c.delete.images > 0 ? [freedSentence(c, selfHosted)] : []),
     ...approved.plan.notes,
     t('The tags are read again first: an image whose tags changed since this preview will be skipped.'),
     '',

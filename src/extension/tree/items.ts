@@ -1,7 +1,7 @@
 // Drawing the Registries view: each node as a vscode.TreeItem, words through vscode.l10n.t. Reads the loaded
 // state (./state.ts) and the pure model (../model/nodes.ts); loads nothing itself.
 import * as vscode from 'vscode';
-import { describeError, formatSize, isIndex, platformName, shortDigest, type DigestInfo, type ManifestRow, type TagDetail } from '../../engine';
+import { describeError, formatSize, isIndex, platformName, shortDigest, sortTags, type DigestInfo, type ManifestRow, type ReferrerKind, type TagDetail } from '../../engine';
 import {
   age,
   contextValue,
@@ -18,7 +18,8 @@ import {
   type TagNode,
   type UntaggedGroupNode,
 } from '../model/nodes';
-import { tagTime } from './repo-state';
+import { referrerKinds, referrerTagOwner } from '../model/referrers';
+import { referrerTagsOf, tagTime, type RepoState } from './repo-state';
 import type { TagDetails, TreeState } from './state';
 
 const t = vscode.l10n.t;
@@ -41,6 +42,28 @@ export function agoText(date: Date, now = new Date()): string {
     case 'minute':
       return a.count === 1 ? t('1 minute ago') : t('{0} minutes ago', a.count);
   }
+}
+
+const BADGES: Record<ReferrerKind, () => string> = { signature: () => t('signed'), attestation: () => t('attested'), sbom: () => t('SBOM'), other: () => t('referrers') };
+const OWNED: Record<ReferrerKind, (tags: string) => string> = {
+  signature: (tags) => t('signature of {0}', tags),
+  attestation: (tags) => t('attestation of {0}', tags),
+  sbom: (tags) => t('SBOM of {0}', tags),
+  other: (tags) => t('referrers of {0}', tags),
+};
+
+/**
+ * ["signed", "SBOM"] on a row whose image has referrer tags; ["signature of 1.2.0"] on a referrer tag's own row (or
+ * "… of sha256:…" while no tag of its image is resolved). From the tag list alone: no request.
+ */
+function referrerWords(r: RepoState, tag: string, digest: string): string[] {
+  const owner = referrerTagOwner(tag, (d) => r.shared.tags(d));
+  if (owner) {
+    // The image's tags as far as their digests are in (the rows resolved so far), else its digest.
+    const tags = owner.tags.length === 0 ? shortDigest(owner.subject) : owner.tags.length > 2 ? `${sortTags(owner.tags).slice(0, 2).join(', ')} +${owner.tags.length - 2}` : sortTags(owner.tags).join(', ');
+    return [OWNED[owner.kind](tags)];
+  }
+  return referrerKinds(referrerTagsOf(r, digest)).map((k) => BADGES[k]());
 }
 
 /**
@@ -109,7 +132,8 @@ export function tagItem(state: TreeState, node: TagNode): vscode.TreeItem {
   item.contextValue = contextValue(node, { multiArch });
   if (info && r) {
     const details = r.details.get(node.tag);
-    item.description = tagDescription(info.digest, r.shared.others(node.tag), rowWords(tagTime(r, node.tag), detail, details));
+    const words = [...referrerWords(r, node.tag, info.digest), ...rowWords(tagTime(r, node.tag), detail, details)];
+    item.description = tagDescription(info.digest, r.shared.others(node.tag), words);
     // Left undefined until hovered: resolveTreeItem then reads the manifest and the config.
     if (details) item.tooltip = tagTooltip(state, node, info, details);
   }
@@ -133,8 +157,11 @@ export function tagTooltip(state: TreeState, node: TagNode, info: DigestInfo, de
   if (m.platforms?.length) md.appendText(t('Platforms: {0}', m.platforms.map(platformName).join(', ')) + '\n\n');
   if (m.totalSize !== undefined) md.appendText(t('Size: {0}', formatSize(m.totalSize)) + '\n\n');
   if (details.created) md.appendText(t('Created: {0}', details.created.toLocaleString()) + '\n\n');
-  const others = state.repo(node.registry, node.repository)?.shared.others(node.tag) ?? [];
-  if (others.length) md.appendText(t('Same image as: {0}', sharedLabel(others, others.length).replace(/^= /, '')));
+  const r = state.repo(node.registry, node.repository);
+  const others = r?.shared.others(node.tag) ?? [];
+  if (others.length) md.appendText(t('Same image as: {0}', sharedLabel(others, others.length).replace(/^= /, '')) + '\n\n');
+  const referrers = r ? referrerTagsOf(r, info.digest) : [];
+  if (referrers.length) md.appendText(t('Signatures, SBOMs and attestations (they go when this image is deleted): {0}', referrers.map((x) => x.tag).join(', ')));
   return md;
 }
 

@@ -36,7 +36,7 @@ export interface TreeDeps {
 }
 
 const REDRAW_MS = 100;
-const ROWS_TIMER = 'rows';
+const DETAILS_REDRAW_MS = 600;
 
 export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -46,14 +46,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** getChildren calls in flight, and the redraws held until none is (undefined: everything). */
   private fetching = 0;
   private readonly held = new Set<string | undefined>();
-  private readonly pendingRows = new Set<string>();
   private readonly state: TreeState;
 
   constructor(private readonly deps: TreeDeps) {
     this.state = new TreeState({
       ...deps,
       changed: (registry, repository, soon) => this.changed(registry, repository, soon),
-      rowsChanged: (registry, repository, tags) => this.rowsChanged(registry, repository, tags),
+      rowsChanged: (registry, repository) => this.rowsChanged(registry, repository),
     });
   }
 
@@ -79,20 +78,20 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   /**
-   * Redraws some tag rows soon, coalesced like `changed`: each row alone, so the rows around them (and a Load more…
-   * the user is clicking) are not replaced. A pending redraw of their repository covers them.
+   * Some tag rows changed (their age and size came in): their repository is redrawn, at most every
+   * DETAILS_REDRAW_MS. Not row by row: a row refreshed alone loses its selection in VS Code's tree, so a key pressed
+   * on it would find nothing selected. Seldom: each redraw replaces every row, and a row being clicked meanwhile (a
+   * Load more…) may lose that click. A pending redraw of the repository covers them.
    */
-  private rowsChanged(registry: string, repository: string, tags: readonly string[]): void {
-    for (const tag of tags) this.pendingRows.add(tagNodeId(registry, repository, tag));
-    if (this.timers.has(ROWS_TIMER)) return;
+  private rowsChanged(registry: string, repository: string): void {
+    const id = repositoryNodeId(registry, repository);
+    if (this.timers.has(id) || this.timers.has(`${id}|rows`)) return;
     this.timers.set(
-      ROWS_TIMER,
+      `${id}|rows`,
       setTimeout(() => {
-        this.timers.delete(ROWS_TIMER);
-        const ids = [...this.pendingRows].filter((id) => !this.timers.has(id.slice(0, id.lastIndexOf('|'))));
-        this.pendingRows.clear();
-        for (const id of ids) if (this.nodes.has(id)) this.redraw(id);
-      }, REDRAW_MS),
+        this.timers.delete(`${id}|rows`);
+        this.redraw(id);
+      }, DETAILS_REDRAW_MS),
     );
   }
 
@@ -207,6 +206,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     if (known && known.kind === node.kind && node.kind !== 'message' && node.kind !== 'loadMore') return known as T;
     this.nodes.set(node.id, node);
     return node;
+  }
+
+  /** Whether `node` is the tree's current element for its id (not one a refresh has since replaced or dropped). */
+  isShown(node: ExplorerNode): boolean {
+    return this.nodes.get(node.id) === node;
   }
 
   registryNodes(): RegistryNode[] {

@@ -2,6 +2,7 @@
 // the tags sharing each digest (kept up to date as digests arrive, so drawing a row costs nothing), what the
 // provider says of each tag, its untagged manifests, and details read for hover and rows. Plain data, no `vscode`.
 import type { DigestInfo, Listing, ManifestInfo, ManifestRow, TagDetail } from '../../engine';
+import { referrerTagsBySubject, type ReferrerTagRow } from '../model/referrers';
 
 export interface TagDetails {
   manifest: ManifestInfo;
@@ -21,6 +22,11 @@ export class SharedDigests {
     const set = this.byDigest.get(digest) ?? new Set<string>();
     set.add(tag);
     this.byDigest.set(digest, set);
+  }
+
+  /** The tags on `digest` (unordered). */
+  tags(digest: string): string[] {
+    return [...(this.byDigest.get(digest) ?? [])];
   }
 
   /** The other tags on `tag`'s digest (unordered). */
@@ -58,6 +64,14 @@ export interface RepoState {
   /** Resolves when nothing is in flight (tests and commands wait on it). */
   idle: Promise<void>;
   markIdle?: () => void;
+  /** The referrer tags of `sorted`, by the digest they belong to (worked out again when the tag list changes). */
+  referrerTags?: { of: readonly string[]; bySubject: Map<string, ReferrerTagRow[]> };
+}
+
+/** The referrer tags (signatures, SBOMs, attestations) that belong to `digest`, from the tag list. */
+export function referrerTagsOf(r: RepoState, digest: string): ReferrerTagRow[] {
+  if (r.referrerTags?.of !== r.sorted) r.referrerTags = { of: r.sorted, bySubject: referrerTagsBySubject(r.sorted) };
+  return r.referrerTags.bySubject.get(digest) ?? [];
 }
 
 export function newRepoState(): RepoState {

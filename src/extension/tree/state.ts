@@ -2,12 +2,13 @@
 // repository its state (./repo-state.ts), loaded here: tags, digests in the background, untagged manifests, and
 // details for hover and rows. No `vscode` import: the provider (./provider.ts) asks this cache and redraws when it
 // says something changed.
-import { digestCache, errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Platform, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
+import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
 import { newestFirst, nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
 import { newRepoState, tagTime, type RepoState, type TagDetails } from './repo-state';
 
 export { SharedDigests, type RepoState, type TagDetails } from './repo-state';
+import { platformImages, readTagDetails, type PlatformImage } from './details';
 
 /** Background reads of age and size at a time: the tree must stay a light user of the registry. */
 const DETAIL_READS = 2;
@@ -45,7 +46,7 @@ export interface TreeStateDeps {
   log: { debug(m: string): void; warn(m: string): void };
   /** Something under a registry (and repository, when given) changed: redraw it. */
   changed(registry?: string, repository?: string, soon?: boolean): void;
-  /** Only these tag rows of a repository changed (their age and size came in): redraw those rows, soon. */
+  /** Only these tag rows of a repository changed (their age and size came in): redraw them, without hurry. */
   rowsChanged(registry: string, repository: string, tags: readonly string[]): void;
 }
 
@@ -366,7 +367,6 @@ export class TreeState {
           if (generation !== s.generation) return controller.abort();
           const read = await this.details(s.entry.key, repository, first, controller.signal);
           if (read) for (const tag of rest) r.details.set(tag, read);
-          // The rows alone: a redraw of the repository would replace every row (a Load more… being clicked too).
           this.deps.rowsChanged(s.entry.key, repository, [first, ...rest]);
         },
         controller.signal,
@@ -378,34 +378,13 @@ export class TreeState {
   /** Hover details (manifest, created date) of a tag, read once. */
   async details(registry: string, repository: string, tag: string, signal: AbortSignal): Promise<TagDetails | Error | undefined> {
     const r = this.repo(registry, repository);
-    const info = r?.digests.get(tag);
-    if (!r || !info || info instanceof Error) return undefined;
-    let details = r.details.get(tag);
-    if (details) return details;
-    try {
-      const client = await this.client(registry);
-      const manifest = await client.getManifest(repository, info.digest, signal);
-      const created = await client.getCreated(repository, manifest, signal).catch(() => undefined);
-      details = { manifest, created };
-    } catch (e) {
-      if (signal.aborted) return undefined;
-      details = e instanceof Error ? e : new Error(String(e));
-    }
-    r.details.set(tag, details);
-    return details;
+    return r ? readTagDetails(() => this.client(registry), r, repository, tag, signal) : undefined;
   }
 
-  /**
-   * The platform images of a multi-arch tag, each with its size once its manifest is read (a few small reads, cached
-   * by digest). Empty when the tag is not an index or its manifest could not be read.
-   */
-  async platforms(registry: string, repository: string, tag: string, signal: AbortSignal): Promise<{ platform: Platform; size?: number }[]> {
+  /** The platform images of a multi-arch tag, each with its size (empty when it is not an index, or unreadable). */
+  async platforms(registry: string, repository: string, tag: string, signal: AbortSignal): Promise<PlatformImage[]> {
     const read = await this.details(registry, repository, tag, signal);
-    if (!read || read instanceof Error) return [];
-    const cache = digestCache(await this.client(registry));
-    const list = read.manifest.platforms ?? [];
-    const sizes = await Promise.all(list.map((p) => cache.manifest(repository, p.digest, signal).then((m) => m.totalSize, () => undefined)));
-    return list.map((platform, i) => ({ platform, size: sizes[i] }));
+    return read && !(read instanceof Error) ? platformImages(await this.client(registry), repository, read, signal) : [];
   }
 
   /** The digest of a tag: as the tree knows it, else resolved now. */

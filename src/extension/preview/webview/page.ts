@@ -76,7 +76,10 @@ export function renderTotals(): void {
   byId('totals').replaceChildren(
     ...totals.summary.split(' · ').map((part) => {
       const i = part.indexOf(': ');
-      return el('li', {}, el('span', { class: 'label' }, part.slice(0, i + 2)), el('span', { class: 'value' }, part.slice(i + 2)));
+      const value = part.slice(i + 2);
+      // The space freed says how it was counted on hover.
+      const title = value === totals.freedText ? { title: totals.freedNote } : {};
+      return el('li', title, el('span', { class: 'label' }, part.slice(0, i + 2)), el('span', { class: 'value' }, value));
     }),
   );
   for (const fate of FATES) byId(`show-${fate}-text`).textContent = `${strings.fate[fate]} (${totals[fate].tags + totals[fate].untagged})`;

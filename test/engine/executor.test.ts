@@ -7,38 +7,11 @@ import { executePrune, previewPrune, type PrunePreview } from '../../src/ops/pru
 import { executeDeletions, type DeletionProgress, type DeletionResult, type ExecuteOptions } from '../../src/ops/executor';
 import type { PrunePolicy } from '../../src/prune';
 import { createRegistryClient } from '../../src/registry/client';
-import { isRegistryError } from '../../src/registry/errors';
 import { OCI_INDEX, OCI_MANIFEST } from '../../src/registry/mediatypes';
 import type { DigestInfo, Platform, RegistryClient } from '../../src/registry/types';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage, pushIndex, pushManifest, pushManyTags, seedStandard, type StandardDataset } from '../support/seed';
-
-/** tag → digest as the registry says now ({} when the repository is gone). */
-async function tagMap(client: RegistryClient, repo: string): Promise<Record<string, string>> {
-  let tags: string[];
-  try {
-    tags = await client.listTags(repo);
-  } catch (e) {
-    if (isRegistryError(e, 'NOT_FOUND')) return {};
-    throw e;
-  }
-  const out: Record<string, string> = {};
-  for (const [tag, r] of await client.resolveMany(repo, tags)) {
-    if (r instanceof Error) throw r;
-    out[tag] = r.digest;
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-async function manifestExists(client: RegistryClient, repo: string, digest: string): Promise<boolean> {
-  try {
-    await client.resolve(repo, digest);
-    return true;
-  } catch (e) {
-    if (isRegistryError(e, 'MANIFEST_UNKNOWN') || isRegistryError(e, 'NOT_FOUND')) return false;
-    throw e;
-  }
-}
+import { manifestExists, tagMap } from '../support/registry-state';
 
 type Planned = PrunePreview['plan'] & { preview: PrunePreview };
 

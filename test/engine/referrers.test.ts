@@ -11,36 +11,10 @@ import { startFakeReferrers, type FakeReferrers } from '../support/fake-referrer
 import { expectExit, regx } from '../support/cli';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage, pushManifest, pushReferrersTagIndex, pushTaggedReferrer, referrerTag, type PushedImage, type PushedReferrer } from '../support/seed';
+import { manifestExists as exists, tagMap } from '../support/registry-state';
 
 const SBOM_TYPE = 'application/spdx+json';
 const ATTESTATION_TYPE = 'application/vnd.in-toto+json';
-
-/** tag → digest as the registry says now ({} when the repository is gone). */
-async function tagMap(client: RegistryClient, repo: string): Promise<Record<string, string>> {
-  let tags: string[];
-  try {
-    tags = await client.listTags(repo);
-  } catch (e) {
-    if (isRegistryError(e, 'NOT_FOUND')) return {};
-    throw e;
-  }
-  const out: Record<string, string> = {};
-  for (const [tag, r] of await client.resolveMany(repo, tags)) {
-    if (r instanceof Error) throw r;
-    out[tag] = r.digest;
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-async function exists(client: RegistryClient, repo: string, digest: string): Promise<boolean> {
-  try {
-    await client.resolve(repo, digest);
-    return true;
-  } catch (e) {
-    if (isRegistryError(e, 'MANIFEST_UNKNOWN') || isRegistryError(e, 'NOT_FOUND')) return false;
-    throw e;
-  }
-}
 
 /** The same client, with every DELETE and manifest GET recorded in order. */
 function observed(client: RegistryClient): { client: RegistryClient; deletes: string[]; gets: string[] } {

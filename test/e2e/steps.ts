@@ -171,13 +171,19 @@ export async function rowsAtLevel(page: Page, level: number): Promise<{ label: s
 }
 
 /** Scrolls the Registries tree with the mouse wheel until a row appears (rows off screen are not rendered). */
-export async function scrollTreeTo(page: Page, text: Text, maxSteps = 60): Promise<Locator> {
+export async function scrollTreeTo(page: Page, text: Text, maxSteps = 150): Promise<Locator> {
   const row = treeRow(page, text, VIEW).first();
   const list = viewPane(page, VIEW).locator('.monaco-list').first();
   const box = await list.boundingBox();
   if (!box) throw new Error('the Registries tree is not on screen');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (let i = 0; i < maxSteps && !(await row.isVisible()); i++) await page.mouse.wheel(0, 600);
+  // Wheel until the row shows, by time rather than by count: on a loaded machine the list takes a while to follow
+  // the wheel, and rows redrawn as their details arrive (and hovers that open) slow it further.
+  const deadline = Date.now() + UI_TIMEOUT;
+  for (let i = 0; i < maxSteps && Date.now() < deadline && !(await row.isVisible()); i++) {
+    await page.mouse.wheel(0, 600);
+    await page.waitForTimeout(100);
+  }
   await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   await dismissHovers(page);
   return row;

@@ -219,6 +219,19 @@ describe('referrers follow their image (real registry, no referrers API)', funct
     assert.deepEqual(Object.keys(expected), ['2.0.0', 'latest', referrerTag(d('2.0.0'), 'sig')].sort());
   });
 
+  it('regx prune --dry-run --json: a referrer tag’s entry names its image (subject), never a plan of its own', async () => {
+    const repo = freshRepo('prune-json');
+    const s = await seedSigned(reg, repo);
+    const r = await regx(['prune', `${reg.url}/${repo}`, '--semver', '<2.0.0', '--dry-run', '--json']);
+    expectExit(r, 0);
+    const plan = JSON.parse(r.stdout).plan as { tag: string; action: string; subject?: string }[];
+    const sig = plan.find((e) => e.tag === referrerTag(s.images['1.0.0'].digest, 'sig'))!;
+    assert.deepEqual([sig.action, sig.subject], ['delete', s.images['1.0.0'].digest]);
+    const kept = plan.find((e) => e.tag === referrerTag(s.images['2.0.0'].digest, 'sig'))!;
+    assert.deepEqual([kept.action, kept.subject], ['keep', s.images['2.0.0'].digest]);
+    assert.equal(plan.find((e) => e.tag === '1.0.0')!.subject, undefined, 'a release tag has no subject');
+  });
+
   it('prune keeps an orphaned signature (its image has no tag) unless asked to delete orphans', async () => {
     const repo = freshRepo('orphan');
     const kept = await pushImage(reg, repo, ['1.0.0'], { salt: `${repo}:kept` });

@@ -9,7 +9,7 @@ import type { MessageNode, TagNode } from '../../src/extension/model/nodes';
 import { freePort, startRegistry, type TestRegistry } from '../support/registry';
 import { startTlsFront } from '../support/tls-front';
 import { pushImage, pushIndex } from '../support/seed';
-import { answerWith, clearAnswers, explorerApi, hostOf, registryNode, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
+import { answerWith, children, clearAnswers, explorerApi, hostOf, registryNode, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
 
 describe('Registry Explorer: rows, filters, error fixes, tabs and notifications', function () {
   this.timeout(60_000);
@@ -197,17 +197,33 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     assert.match(state.asked[0].detail ?? '', /It is a multi-arch image: its 2 platform images are no longer reachable, and stay in storage until garbage collection\./);
   });
 
-  it('a signed image says so on its row, and its signature and SBOM tags say whose they are (from the tag list, no request)', async () => {
+  it('a signed image says so on its row and expands to its signature and SBOM; their tags are grouped apart, each saying whose it is', async () => {
     const repo = await repositoryNode(t.tree, host, 'signed');
     await tagNodes(t.tree, repo);
     await t.tree.whenDigestsSettled(repo);
     const description = async (tag: string) => String(t.tree.getTreeItem(await tagNode(t.tree, repo, tag)).description);
     assert.match(await description('1.0.0'), /^signed · SBOM · /);
     assert.doesNotMatch(await description('0.9.0'), /signed|SBOM/);
-    const sig = (await tagNodes(t.tree, repo)).find((n) => n.tag.endsWith('.sig'))!;
-    const sbom = (await tagNodes(t.tree, repo)).find((n) => n.tag.endsWith('.sbom'))!;
+    // Among the release tags only the releases; the referrer tags in their own group.
+    const kids = await children(t.tree, repo);
+    assert.deepEqual(kids.filter((n): n is TagNode => n.kind === 'tag').map((n) => n.tag), ['1.0.0', '0.9.0']);
+    const group = kids.find((n) => n.kind === 'referrerTags')!;
+    assert.ok(group, 'a "Signatures and SBOMs" group');
+    assert.equal(t.tree.getTreeItem(group).label, 'Signatures and SBOMs (2)');
+    const grouped = (await children(t.tree, group)) as TagNode[];
+    await t.tree.whenDigestsSettled(repo);
+    const sig = grouped.find((n) => n.tag.endsWith('.sig'))!;
+    const sbom = grouped.find((n) => n.tag.endsWith('.sbom'))!;
     assert.match(String(t.tree.getTreeItem(sig).description), /^signature of 1\.0\.0 · /);
     assert.match(String(t.tree.getTreeItem(sbom).description), /^SBOM of 1\.0\.0 · /);
+    assert.equal(t.tree.getParent(sig)?.id, group.id, 'a referrer tag is revealed under its group');
+    // The image's row expands to what refers to it.
+    const signed = await tagNode(t.tree, repo, '1.0.0');
+    assert.equal(t.tree.getTreeItem(signed).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const refs = await children(t.tree, signed);
+    assert.deepEqual(refs.map((n) => [n.kind, t.tree.getTreeItem(n).label]).sort(), [['referrer', 'SBOM'], ['referrer', 'Signature']]);
+    assert.match(String(t.tree.getTreeItem(refs.find((n) => t.tree.getTreeItem(n).label === 'Signature')!).description), new RegExp(`^${sig.tag} · `));
+    assert.equal(t.tree.getTreeItem(await tagNode(t.tree, repo, '0.9.0')).collapsibleState, vscode.TreeItemCollapsibleState.None);
 
     // Delete Image says they go after it (Cancel here: nothing changes).
     const state = answerWith(t.hooks, { 'delete.confirm': false });

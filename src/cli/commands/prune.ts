@@ -78,7 +78,8 @@ export function prune(ctx: Context): Promise<number> {
     }
     const finish = (result: DeletionResult | undefined): number => {
       if (json) {
-        const planOut = applyResult(entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason }));
+        // A referrer tag's entry names the image it belongs to (`subject`), and says when that image is gone (`orphaned`).
+        const planOut = applyResult(entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason, ...(e.subject ? { subject: e.subject } : {}), ...(e.orphaned ? { orphaned: true } : {}) }));
         const outcome = result ? deletionJson(result) : { deleted: [], failed: [], skipped: [], lostTags: [], cancelled: false };
         printJson(ctx.io, { repository: `${ref.host}/${ref.repository}`, dryRun, plan: planOut, ...outcome, ...freedJson(preview.freed) });
       }

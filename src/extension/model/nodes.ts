@@ -55,6 +55,25 @@ export interface PlatformNode {
   readonly platform: string;
 }
 
+/** "Signatures and SBOMs (N)" under a repository: every referrer tag (cosign's `sha256-….sig`, the tag schema's). */
+export interface ReferrerGroupNode {
+  readonly kind: 'referrerTags';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+}
+
+/** Something that refers to a tag's image (a signature, an SBOM, an attestation), shown when the tag is expanded. */
+export interface ReferrerNode {
+  readonly kind: 'referrer';
+  readonly id: string;
+  readonly registry: string;
+  readonly repository: string;
+  /** The tag whose image it refers to. */
+  readonly tag: string;
+  readonly digest: string;
+}
+
 /** "Load more…": shows the next page of repositories (no `repository`) or of the tags of `repository`. */
 export interface LoadMoreNode {
   readonly kind: 'loadMore';
@@ -94,13 +113,15 @@ export function errorCause(code: string | undefined): ErrorCause | undefined {
   return undefined;
 }
 
-export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | PlatformNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
+export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | PlatformNode | ReferrerGroupNode | ReferrerNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
 
 export const registryNodeId = (registry: string): string => `r|${registry}`;
 export const repositoryNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}`;
 export const tagNodeId = (registry: string, repository: string, tag: string): string => `r|${registry}|${repository}|${tag}`;
 export const platformNodeId = (registry: string, repository: string, tag: string, digest: string): string => `${tagNodeId(registry, repository, tag)}|@${digest}`;
 export const untaggedNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}|@untagged`;
+export const referrerGroupNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}|@referrers`;
+export const referrerNodeId = (registry: string, repository: string, tag: string, digest: string): string => `${tagNodeId(registry, repository, tag)}|ref@${digest}`;
 export const manifestNodeId = (registry: string, repository: string, digest: string): string => `r|${registry}|${repository}|@${digest}`;
 
 /**
@@ -118,6 +139,10 @@ export function contextValue(node: ExplorerNode, flags: { multiArch?: boolean; f
       return flags.multiArch ? 'tag.multiarch' : 'tag';
     case 'platform':
       return 'platform';
+    case 'referrerTags':
+      return 'referrerTags';
+    case 'referrer':
+      return 'referrer';
     case 'untagged':
       return 'untagged';
     case 'manifest':

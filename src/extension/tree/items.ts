@@ -1,7 +1,7 @@
 // Drawing the Registries view: each node as a vscode.TreeItem, words through vscode.l10n.t. Reads the loaded
 // state (./state.ts) and the pure model (../model/nodes.ts); loads nothing itself.
 import * as vscode from 'vscode';
-import { describeError, formatSize, isIndex, platformName, shortDigest, sortTags, type DigestInfo, type ManifestRow, type ReferrerKind, type TagDetail } from '../../engine';
+import { describeError, formatSize, isIndex, isReferrerTag, platformName, shortDigest, sortTags, type DigestInfo, type ManifestRow, type Referrer, type ReferrerKind, type TagDetail } from '../../engine';
 import {
   age,
   contextValue,
@@ -13,13 +13,15 @@ import {
   type ManifestNode,
   type MessageNode,
   type PlatformNode,
+  type ReferrerGroupNode,
+  type ReferrerNode,
   type RegistryNode,
   type RepositoryNode,
   type TagNode,
   type UntaggedGroupNode,
 } from '../model/nodes';
 import { referrerKinds, referrerTagOwner } from '../model/referrers';
-import { referrerTagsOf, tagTime, type RepoState } from './repo-state';
+import { allReferrerTags, referrerTagsOf, tagTime, type RepoState } from './repo-state';
 import type { TagDetails, TreeState } from './state';
 
 const t = vscode.l10n.t;
@@ -117,7 +119,10 @@ export function repositoryItem(state: TreeState, node: RepositoryNode): vscode.T
 export function tagItem(state: TreeState, node: TagNode): vscode.TreeItem {
   const r = state.repo(node.registry, node.repository);
   const info = r?.digests.get(node.tag);
-  const item = new vscode.TreeItem(node.tag, isIndex(info instanceof Error ? undefined : info?.mediaType) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const known = info instanceof Error ? undefined : info;
+  // Expandable for what hangs off its image: platform images (an index), signatures and SBOMs (referrer tags).
+  const expandable = isIndex(known?.mediaType) || (!!r && !!known && !isReferrerTag(node.tag) && referrerTagsOf(r, known.digest).length > 0);
+  const item = new vscode.TreeItem(node.tag, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   if (info instanceof Error) {
     item.iconPath = new vscode.ThemeIcon('warning');
@@ -163,6 +168,38 @@ export function tagTooltip(state: TreeState, node: TagNode, info: DigestInfo, de
   const referrers = r ? referrerTagsOf(r, info.digest) : [];
   if (referrers.length) md.appendText(t('Signatures, SBOMs and attestations (they go when this image is deleted): {0}', referrers.map((x) => x.tag).join(', ')));
   return md;
+}
+
+const REFERRER_ICONS: Record<ReferrerKind, string> = { signature: 'verified', sbom: 'checklist', attestation: 'law', other: 'file' };
+const KIND_LABELS: Record<ReferrerKind, () => string> = { signature: () => t('Signature'), sbom: () => t('SBOM'), attestation: () => t('Attestation'), other: () => t('Artifact') };
+
+/** "Signatures and SBOMs (3)": every referrer tag of the repository, each saying whose it is. */
+export function referrerGroupItem(state: TreeState, node: ReferrerGroupNode): vscode.TreeItem {
+  const r = state.repo(node.registry, node.repository);
+  const count = r ? allReferrerTags(r).length : 0;
+  const item = new vscode.TreeItem(t('Signatures and SBOMs ({0})', count), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('verified');
+  item.contextValue = contextValue(node);
+  item.tooltip = t('Tags that attach something to an image (cosign’s sha256-….sig, .att, .sbom; the referrers tag schema’s sha256-…). They go when their image is deleted, and a prune keeps them with a kept image.');
+  return item;
+}
+
+/** Something that refers to a tag's image: what it is, its tag (if any), its artifact type, its digest. */
+export function referrerItem(node: ReferrerNode, referrer: Referrer | undefined): vscode.TreeItem {
+  const kind = referrer?.kind ?? 'other';
+  const item = new vscode.TreeItem(KIND_LABELS[kind](), vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon(REFERRER_ICONS[kind]);
+  item.contextValue = contextValue(node);
+  item.description = [referrer?.tag ?? '', referrer?.artifactType ?? '', shortDigest(node.digest)].filter(Boolean).join(' · ');
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`${t('Digest')}: \`${node.digest}\`\n\n`);
+  if (referrer?.artifactType) md.appendMarkdown(`${t('Artifact type')}: \`${referrer.artifactType}\`\n\n`);
+  if (referrer?.tag) md.appendText(t('Tag: {0}', referrer.tag) + '\n\n');
+  md.appendText(t('It refers to the image of {0}: it goes when that image is deleted (unless kept), and stays while it stays.', node.tag));
+  item.tooltip = md;
+  return item;
 }
 
 /** One platform's image of a multi-arch tag: its platform, size, digest. */

@@ -1,11 +1,13 @@
 // The Registries view's TreeDataProvider: registry → repositories → tags. Thin: it asks the loaded state
 // (./state.ts) for children, draws them with ./items.ts, keeps one node object per id, and coalesces redraws.
 import * as vscode from 'vscode';
-import { capitalise, describeError, isRegistryError, platformName, type DigestInfo, type ManifestRow, type PingResult, type RegistryClient } from '../../engine';
+import { capitalise, describeError, isReferrerTag, isRegistryError, platformName, type DigestInfo, type ManifestRow, type PingResult, type Referrer, type RegistryClient } from '../../engine';
 import {
   errorCause,
   manifestNodeId,
   platformNodeId,
+  referrerGroupNodeId,
+  referrerNodeId,
   registryNodeId,
   repositoryChildren,
   repositoryList,
@@ -22,9 +24,13 @@ import {
   type RepositoryNode,
   type TagNode,
   type UntaggedGroupNode,
+  type ReferrerGroupNode,
+  type ReferrerNode,
 } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { loadMoreItem, manifestItem, messageItem, platformItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
+import { loadMoreItem, manifestItem, messageItem, platformItem, referrerGroupItem, referrerItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
+import { allReferrerTags } from './repo-state';
+import { Redraws } from './redraws';
 import { TreeState } from './state';
 
 const t = vscode.l10n.t;
@@ -35,29 +41,23 @@ export interface TreeDeps {
   log: { debug(m: string): void; warn(m: string): void };
 }
 
-const REDRAW_MS = 100;
-const DETAILS_REDRAW_MS = 600;
-
 export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new Map<string, ExplorerNode>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  /** getChildren calls in flight, and the redraws held until none is (undefined: everything). */
-  private fetching = 0;
-  private readonly held = new Set<string | undefined>();
+  private readonly redraws = new Redraws((id) => this.emitter.fire(id === undefined ? undefined : this.nodes.get(id)));
   private readonly state: TreeState;
 
   constructor(private readonly deps: TreeDeps) {
     this.state = new TreeState({
       ...deps,
       changed: (registry, repository, soon) => this.changed(registry, repository, soon),
-      rowsChanged: (registry, repository) => this.rowsChanged(registry, repository),
+      rowsChanged: (registry, repository) => this.redraws.seldom(repositoryNodeId(registry, repository)),
     });
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.redraws.dispose();
     this.state.dispose();
     this.emitter.dispose();
   }
@@ -65,55 +65,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** Redraws the repository (or registry, or everything); `soon` coalesces bursts (digests streaming in). */
   private changed(registry?: string, repository?: string, soon = false): void {
     const id = registry === undefined ? undefined : repository === undefined ? registryNodeId(registry) : repositoryNodeId(registry, repository);
-    const fire = (): void => this.redraw(id);
-    if (!soon || id === undefined) return fire();
-    if (this.timers.has(id)) return;
-    this.timers.set(
-      id,
-      setTimeout(() => {
-        this.timers.delete(id);
-        fire();
-      }, REDRAW_MS),
-    );
-  }
-
-  /**
-   * Some tag rows changed (their age and size came in): their repository is redrawn, at most every
-   * DETAILS_REDRAW_MS. Not row by row: a row refreshed alone loses its selection in VS Code's tree, so a key pressed
-   * on it would find nothing selected. Seldom: each redraw replaces every row, and a row being clicked meanwhile (a
-   * Load more…) may lose that click. A pending redraw of the repository covers them.
-   */
-  private rowsChanged(registry: string, repository: string): void {
-    const id = repositoryNodeId(registry, repository);
-    if (this.timers.has(id) || this.timers.has(`${id}|rows`)) return;
-    this.timers.set(
-      `${id}|rows`,
-      setTimeout(() => {
-        this.timers.delete(`${id}|rows`);
-        this.redraw(id);
-      }, DETAILS_REDRAW_MS),
-    );
-  }
-
-  /**
-   * Fires the change, or holds it while VS Code is fetching children: a redraw of a parent while a fetch under it is
-   * in flight makes VS Code fetch the same children twice and reject the second set ("Element with id … is already
-   * registered"), leaving the node empty. Held redraws go out together once no fetch is in flight.
-   */
-  private redraw(id: string | undefined): void {
-    if (this.fetching > 0) {
-      this.held.add(id);
-      return;
-    }
-    this.emitter.fire(id === undefined ? undefined : this.nodes.get(id));
-  }
-
-  private fetched(): void {
-    if (--this.fetching > 0 || this.held.size === 0) return;
-    const ids = this.held.has(undefined) ? [undefined] : [...this.held];
-    this.held.clear();
-    // After VS Code has taken the children just returned.
-    setTimeout(() => ids.forEach((id) => this.redraw(id)), 0);
+    if (!soon || id === undefined) this.redraws.now(id);
+    else this.redraws.soon(id);
   }
 
   // ---- what commands ask ---------------------------------------------------------------------------------
@@ -221,22 +174,24 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     if (node.kind === 'registry') return undefined;
     if (node.kind === 'repository') return this.nodes.get(registryNodeId(node.registry));
     if (node.kind === 'manifest') return this.nodes.get(untaggedNodeId(node.registry, node.repository));
-    if (node.kind === 'platform') return this.nodes.get(tagNodeId(node.registry, node.repository, node.tag));
+    if (node.kind === 'platform' || node.kind === 'referrer') return this.nodes.get(tagNodeId(node.registry, node.repository, node.tag));
+    if (node.kind === 'tag' && isReferrerTag(node.tag)) return this.nodes.get(referrerGroupNodeId(node.registry, node.repository));
     return this.nodes.get(node.repository ? repositoryNodeId(node.registry, node.repository) : registryNodeId(node.registry));
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) return this.registryNodes();
-    this.fetching++;
+    this.redraws.fetching();
     try {
       if (node.kind === 'registry') return await this.repositoryNodes(node);
       if (node.kind === 'repository') return await this.tagNodes(node);
       if (node.kind === 'untagged') return this.manifestNodes(node);
-      if (node.kind === 'tag') return await this.platformNodes(node);
+      if (node.kind === 'tag') return [...(await this.platformNodes(node)), ...(await this.referrerNodes(node))];
+      if (node.kind === 'referrerTags') return this.referrerTagNodes(node);
     } catch (e) {
       return [this.errorNode(node.registry, node.kind === 'repository' ? node.repository : undefined, e)];
     } finally {
-      this.fetched();
+      this.redraws.fetched();
     }
     return [];
   }
@@ -287,6 +242,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       out.push(this.note(node.registry, node.repository, { severity: 'info', note: 'incomplete', message, fix: r.incomplete.fix }, 'incomplete'));
     }
     if (r.untagged) out.push(this.intern<UntaggedGroupNode>({ kind: 'untagged', id: untaggedNodeId(node.registry, node.repository), registry: node.registry, repository: node.repository }));
+    if (allReferrerTags(r).length > 0) out.push(this.intern<ReferrerGroupNode>({ kind: 'referrerTags', id: referrerGroupNodeId(node.registry, node.repository), registry: node.registry, repository: node.repository }));
     if (r.sorted.length === 0) return [...out, this.note(node.registry, node.repository, { severity: 'info', message: t('No tags'), note: 'noTags' }, 'noTags')];
     const tags = this.state.tagsOf(s, node.repository, r);
     const filter = s.tagFilters.get(node.repository);
@@ -296,6 +252,34 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.state.resolveDigests(s, node.repository, r, visible);
     this.state.readVisibleDetails(s, node.repository, r, visible);
     return out;
+  }
+
+  /** Every referrer tag of the repository (its rows say whose each is), their digests resolved as for tags. */
+  private referrerTagNodes(node: ReferrerGroupNode): ExplorerNode[] {
+    const s = this.state.session(node.registry);
+    const r = this.state.repo(node.registry, node.repository);
+    if (!r) return [];
+    const tags = allReferrerTags(r);
+    this.state.resolveDigests(s, node.repository, r, tags);
+    return tags.map((tag) => this.intern<TagNode>({ kind: 'tag', id: tagNodeId(node.registry, node.repository, tag), registry: node.registry, repository: node.repository, tag }));
+  }
+
+  /** What refers to a tag's image, read when it is expanded (the referrers API, the tag schema, cosign's tags). */
+  private async referrerNodes(node: TagNode): Promise<ExplorerNode[]> {
+    const r = this.state.repo(node.registry, node.repository);
+    const info = r?.digests.get(node.tag);
+    if (!r || !info || info instanceof Error || isReferrerTag(node.tag)) return [];
+    const found = await this.state.referrers(node.registry, node.repository, info.digest);
+    if (found instanceof Error) return [this.errorNode(node.registry, node.repository, found)];
+    return found.map((x) => this.intern<ReferrerNode>({ kind: 'referrer', id: referrerNodeId(node.registry, node.repository, node.tag, x.digest), registry: node.registry, repository: node.repository, tag: node.tag, digest: x.digest }));
+  }
+
+  /** The referrer `node` shows, as last read. */
+  referrerOf(node: ReferrerNode): Referrer | undefined {
+    const r = this.state.repo(node.registry, node.repository);
+    const info = r?.digests.get(node.tag);
+    const found = info && !(info instanceof Error) ? r?.referrers.get(info.digest) : undefined;
+    return Array.isArray(found) ? found.find((x) => x.digest === node.digest) : undefined;
   }
 
   /** A multi-arch tag's platform images (the tag row is collapsible only when it is an index). */
@@ -335,6 +319,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         return tagItem(this.state, node);
       case 'platform':
         return platformItem(node, this.state.repo(node.registry, node.repository)?.platformSizes.get(node.digest));
+      case 'referrerTags':
+        return referrerGroupItem(this.state, node);
+      case 'referrer':
+        return referrerItem(node, this.referrerOf(node));
       case 'untagged':
         return untaggedGroupItem(this.state, node);
       case 'manifest':

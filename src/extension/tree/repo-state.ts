@@ -1,7 +1,8 @@
-// One repository as the tree has loaded it: its tags (sorted, paged, maybe incomplete), their digests as they arrive,
+// One registry's session as the tree has loaded it (its client, catalog, filters), and one repository: its tags (sorted, paged, maybe incomplete), their digests as they arrive,
 // the tags sharing each digest (kept up to date as digests arrive, so drawing a row costs nothing), what the
 // provider says of each tag, its untagged manifests, and details read for hover and rows. Plain data, no `vscode`.
-import type { DigestInfo, Listing, ManifestInfo, ManifestRow, TagDetail } from '../../engine';
+import type { DigestInfo, Listing, ManifestInfo, ManifestRow, PingResult, ProviderName, Referrer, RegistryClient, TagDetail } from '../../engine';
+import type { RegistryEntry } from '../model/settings';
 import { referrerTagsBySubject, type ReferrerTagRow } from '../model/referrers';
 
 export interface TagDetails {
@@ -65,21 +66,70 @@ export interface RepoState {
   idle: Promise<void>;
   markIdle?: () => void;
   /** The referrer tags of `sorted`, by the digest they belong to (worked out again when the tag list changes). */
-  referrerTags?: { of: readonly string[]; bySubject: Map<string, ReferrerTagRow[]> };
+  referrerTags?: { of: readonly string[]; bySubject: Map<string, ReferrerTagRow[]>; release: string[]; referrers: string[] };
+  /** What refers to each image, read when its row is expanded (the referrers API, the tag schema, cosign's tags). */
+  referrers: Map<string, Referrer[] | Error>;
+}
+
+function referrerIndex(r: RepoState): NonNullable<RepoState['referrerTags']> {
+  if (r.referrerTags?.of !== r.sorted) {
+    const bySubject = referrerTagsBySubject(r.sorted);
+    const all = new Set([...bySubject.values()].flat().map((x) => x.tag));
+    r.referrerTags = { of: r.sorted, bySubject, release: all.size ? r.sorted.filter((tag) => !all.has(tag)) : r.sorted, referrers: r.sorted.filter((tag) => all.has(tag)) };
+  }
+  return r.referrerTags;
+}
+
+/** The tags that are not referrer tags, in order. */
+export function releaseTags(r: RepoState): string[] {
+  return referrerIndex(r).release;
+}
+
+/** Every referrer tag of the repository, in order (the "Signatures and SBOMs" group). */
+export function allReferrerTags(r: RepoState): string[] {
+  return referrerIndex(r).referrers;
 }
 
 /** The referrer tags (signatures, SBOMs, attestations) that belong to `digest`, from the tag list. */
 export function referrerTagsOf(r: RepoState, digest: string): ReferrerTagRow[] {
-  if (r.referrerTags?.of !== r.sorted) r.referrerTags = { of: r.sorted, bySubject: referrerTagsBySubject(r.sorted) };
-  return r.referrerTags.bySubject.get(digest) ?? [];
+  return referrerIndex(r).bySubject.get(digest) ?? [];
 }
 
 export function newRepoState(): RepoState {
-  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), times: new Map(), platformSizes: new Map(), detailsInflight: new Set(), idle: Promise.resolve() };
+  return { sorted: [], shown: 0, loaded: false, digests: new Map(), tagDetails: new Map(), shared: new SharedDigests(), inflight: new Set(), details: new Map(), times: new Map(), platformSizes: new Map(), referrers: new Map(), detailsInflight: new Set(), idle: Promise.resolve() };
 }
 
 /** A tag's time: the provider's push time, else its image's created time (read for the order, or for its row). */
 export function tagTime(r: RepoState, tag: string): Date | undefined {
   const read = r.details.get(tag);
   return r.tagDetails.get(tag)?.pushed ?? r.times.get(tag) ?? (read && !(read instanceof Error) ? read.created : undefined);
+}
+
+// ---- one registry
+
+export interface Catalog {
+  items: string[];
+  next?: string;
+  loaded: boolean;
+  loading?: Promise<void>;
+  error?: unknown;
+  unavailable?: boolean;
+}
+
+export interface Session {
+  entry: RegistryEntry;
+  client?: Promise<RegistryClient>;
+  ping?: Promise<PingResult>;
+  /** The provider in use, once known. */
+  provider?: ProviderName;
+  catalog: Catalog;
+  /** The repository filter (a case-insensitive substring), if any. */
+  filter?: string;
+  /** The tag filter of each repository that has one; kept when the repository is reloaded. */
+  tagFilters: Map<string, string>;
+  /** The tag count last shown for each repository, so its row keeps "N tags" while it reloads. */
+  counts: Map<string, number>;
+  repos: Map<string, RepoState>;
+  /** Bumped on refresh so late answers from before it are dropped. */
+  generation: number;
 }

@@ -2,43 +2,16 @@
 // repository its state (./repo-state.ts), loaded here: tags, digests in the background, untagged manifests, and
 // details for hover and rows. No `vscode` import: the provider (./provider.ts) asks this cache and redraws when it
 // says something changed.
-import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
+import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type Referrer, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
 import { newestFirst, nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { newRepoState, tagTime, type RepoState, type TagDetails } from './repo-state';
+import { platformImages, readReferrers, readTagDetails, type PlatformImage } from './details';
+import { newRepoState, releaseTags, tagTime, type RepoState, type Session, type TagDetails } from './repo-state';
 
-export { SharedDigests, type RepoState, type TagDetails } from './repo-state';
-import { platformImages, readTagDetails, type PlatformImage } from './details';
+export { SharedDigests, type Catalog, type RepoState, type Session, type TagDetails } from './repo-state';
 
 /** Background reads of age and size at a time: the tree must stay a light user of the registry. */
 const DETAIL_READS = 2;
-
-export interface Catalog {
-  items: string[];
-  next?: string;
-  loaded: boolean;
-  loading?: Promise<void>;
-  error?: unknown;
-  unavailable?: boolean;
-}
-
-export interface Session {
-  entry: RegistryEntry;
-  client?: Promise<RegistryClient>;
-  ping?: Promise<PingResult>;
-  /** The provider in use, once known. */
-  provider?: ProviderName;
-  catalog: Catalog;
-  /** The repository filter (a case-insensitive substring), if any. */
-  filter?: string;
-  /** The tag filter of each repository that has one; kept when the repository is reloaded. */
-  tagFilters: Map<string, string>;
-  /** The tag count last shown for each repository, so its row keeps "N tags" while it reloads. */
-  counts: Map<string, number>;
-  repos: Map<string, RepoState>;
-  /** Bumped on refresh so late answers from before it are dropped. */
-  generation: number;
-}
 
 export interface TreeStateDeps {
   settings(): ExplorerSettings;
@@ -49,7 +22,6 @@ export interface TreeStateDeps {
   /** Only these tag rows of a repository changed (their age and size came in): redraw them, without hurry. */
   rowsChanged(registry: string, repository: string, tags: readonly string[]): void;
 }
-
 
 export class TreeState {
   private readonly sessions = new Map<string, Session>();
@@ -156,10 +128,14 @@ export class TreeState {
     if (r) r.shown = Math.min(this.deps.settings().pageSize, this.tagsOf(s, repository, r).length);
   }
 
-  /** The repository's tags in order, narrowed by its tag filter. */
+  /**
+   * The repository's release tags in order, narrowed by its tag filter: referrer tags (cosign's `sha256-….sig`, the
+   * referrers tag schema's) are not among them; they are shown under their image and in their own group.
+   */
   tagsOf(s: Session, repository: string, r: RepoState): string[] {
     const f = s.tagFilters.get(repository)?.toLowerCase();
-    return f ? r.sorted.filter((tag) => tag.toLowerCase().includes(f)) : r.sorted;
+    const release = releaseTags(r);
+    return f ? release.filter((tag) => tag.toLowerCase().includes(f)) : release;
   }
 
   showMoreTags(registry: string, repository: string): void {
@@ -385,6 +361,12 @@ export class TreeState {
   async platforms(registry: string, repository: string, tag: string, signal: AbortSignal): Promise<PlatformImage[]> {
     const read = await this.details(registry, repository, tag, signal);
     return read && !(read instanceof Error) ? platformImages(await this.client(registry), repository, read, signal) : [];
+  }
+
+  /** What refers to `digest` (read once per repository load; a failure is kept and shown as a row). */
+  async referrers(registry: string, repository: string, digest: string): Promise<Referrer[] | Error> {
+    const r = this.repo(registry, repository);
+    return r ? readReferrers(() => this.client(registry), r, repository, digest) : [];
   }
 
   /** The digest of a tag: as the tree knows it, else resolved now. */

@@ -70,6 +70,9 @@ describe('Registry Explorer: hosted registries (fake ACR)', function () {
     const outcome = await vscode.commands.executeCommand<UntaggedOutcome>('registryExplorer.deleteUntagged', row, [row]);
     assert.deepEqual(state.unexpected, []);
     assert.match(state.asked[0].detail ?? '', /systems that pull them by digest lose them/);
+    // What it frees: at least its own manifest and config, which nothing else uses.
+    const figure = /It frees up to (\d+(?:\.\d+)?) (B|KiB|MiB)/.exec(state.asked[0].detail ?? '');
+    assert.ok(figure && Number(figure[1]) > 0, `the modal says what it frees: ${state.asked[0].detail}`);
     assert.deepEqual(outcome.deleted, [orphan.digest]);
     const stored = storedRepository(reg.dataDir, 'app').manifests.map((m) => m.digest);
     assert.ok(!stored.includes(orphan.digest));

@@ -2,7 +2,8 @@
 // image, a second explicit warning for a platform image of a multi-arch image that stays, then the engine's
 // executor (which reads the tags again after the modal and deletes nothing that changed meanwhile).
 import * as vscode from 'vscode';
-import { deleteReviewed, describeUses, errorSentence, formatSize, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, spaceFreed, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete, type RegistryClient } from '../../engine';
+import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete } from '../../engine';
+import { freedSentence, freedSoon } from './freed';
 import type { Explorer } from '../explorer';
 import { middleDigest, type TagNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
@@ -22,35 +23,6 @@ interface Reviewed {
   review: DeletionReview;
   /** What deleting the images frees, when it was counted in time. */
   freed?: FreedCount;
-}
-
-/** How long the modal waits for the space count: a first count of a big repository reads every manifest. */
-const FREED_WAIT_MS = 4000;
-
-/**
- * The space the deletion frees, counted from the repository's manifests, or undefined when that takes longer than a
- * moment (the reads go on and fill the digest cache, so the next count is immediate) or fails: the modal never waits
- * long for a figure, and a failed count changes nothing about what is deleted.
- */
-async function freedSoon(client: RegistryClient, review: DeletionReview, signal: AbortSignal): Promise<FreedCount | undefined> {
-  const counting = spaceFreed(client, review.snapshot, review.images.map((i) => i.digest), { signal }).catch(() => undefined);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), FREED_WAIT_MS)));
-  const freed = await Promise.race([counting, late]);
-  clearTimeout(timer);
-  return freed && !freed.notRead ? freed : undefined;
-}
-
-/** "It frees up to 312 MB after garbage collection (…)." */
-function freedSentence(reviewed: Reviewed[]): string | undefined {
-  const counts = reviewed.map((r) => r.freed);
-  if (counts.some((c) => c === undefined)) return undefined;
-  const bytes = counts.reduce((n, c) => n + c!.bytes, 0);
-  const unknown = counts.reduce((n, c) => n + c!.unknown.length, 0);
-  const figure = unknown > 0 ? t('at least {0}', formatSize(bytes)) : t('up to {0}', formatSize(bytes));
-  return reviewed.every((r) => isSelfHostedDistribution(r.group.registry))
-    ? t('It frees {0} after garbage collection (layers other repositories share are counted too).', figure)
-    : t('It frees {0} (layers other repositories share are counted too).', figure);
 }
 
 export interface DeleteOutcome {
@@ -126,7 +98,7 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
       if (image.locked) lines.push(t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix));
     }
   }
-  const freed = freedSentence(reviewed);
+  const freed = freedSentence(reviewed.map((r) => ({ registry: r.group.registry, freed: r.freed })));
   if (freed) lines.push('', freed);
   lines.push('', t('This cannot be undone.'));
   return confirm('delete.confirm', message, lines.join('\n'), t('Delete'));
@@ -155,7 +127,7 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
       for (const group of groupByRepository(tags)) {
         const client = await explorer.tree.client(group.registry);
         const review = await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal });
-        out.push({ group, review, freed: await freedSoon(client, review, signal) });
+        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal) });
       }
       return out;
     });

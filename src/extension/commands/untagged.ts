@@ -7,6 +7,7 @@ import { executeDeletions, isRegistryError, readManifests, untaggedGarbage, type
 import type { Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode, type ManifestNode, type UntaggedGroupNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
+import { freedSentence, freedSoon } from './freed';
 import { gcHint, onGcButton, reportLostTags, showError } from './feedback';
 
 const t = vscode.l10n.t;
@@ -57,7 +58,14 @@ export async function deleteUntagged(explorer: Explorer, node?: unknown, nodes?:
     return { deleted: [], skipped: [], failed: [], confirmed: false };
   }
   const message = rows.length === 1 ? t('Delete 1 untagged manifest from {0}?', where) : t('Delete {0} untagged manifests from {1}?', rows.length, where);
-  const detail = [...rows.slice(0, 20).map(sentence), ...(rows.length > 20 ? [t('and {0} more', rows.length - 20)] : []), '', t('No tag points at them; systems that pull them by digest lose them. This cannot be undone.')].join('\n');
+  const freed = freedSentence([{ registry, freed: await freedSoon(client, listing.snapshot, rows.map((r) => r.digest), new AbortController().signal) }]);
+  const detail = [
+    ...rows.slice(0, 20).map(sentence),
+    ...(rows.length > 20 ? [t('and {0} more', rows.length - 20)] : []),
+    ...(freed ? ['', freed] : []),
+    '',
+    t('No tag points at them; systems that pull them by digest lose them. This cannot be undone.'),
+  ].join('\n');
   if (!(await confirm('untagged.confirm', message, detail, t('Delete')))) return { deleted: [], skipped: [], failed: [], confirmed: false };
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Deleting untagged manifests of {0}', where), cancellable: true }, (progress, token) => {
     const controller = new AbortController();

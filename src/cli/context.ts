@@ -1,6 +1,6 @@
 // What every regx command shares: its arguments and IO, the login, the client, the references it names, asking
 // before a destructive step, and how regx words what the user must supply.
-import { chainCredentialSources, dockerConfigCredentialSource } from '../credentials';
+import { chainCredentialSources, ciTokenCredentialSource, dockerConfigCredentialSource } from '../credentials';
 import { badInput, checkProviderChoice, createRegistryClient, formatReference, parseReference, parseRegistry, type Credential, type CredentialSource, type Logger, type Need, type Reference, type RegistryClient } from '../registry';
 import { flag, has, intFlag, type ParsedArgs } from './args';
 import type { CliIO } from './output';
@@ -30,7 +30,7 @@ async function credentialSource({ args, io }: Context): Promise<CredentialSource
     const cred: Credential = { username, password };
     return async () => cred;
   }
-  return chainCredentialSources(dockerConfigCredentialSource({ env: io.env as NodeJS.ProcessEnv }));
+  return chainCredentialSources(dockerConfigCredentialSource({ env: io.env as NodeJS.ProcessEnv }), ciTokenCredentialSource(io.env));
 }
 
 function logger(ctx: Context): Logger {
@@ -49,6 +49,7 @@ export async function connect(ctx: Context, ref: { host: string; scheme?: string
     concurrency: concurrency(ctx),
     logger: logger(ctx),
     provider: checkProviderChoice(flag(ctx.args, 'provider') ?? 'auto'),
+    apiUrl: flag(ctx.args, 'api-url'),
   });
 }
 

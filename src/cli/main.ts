@@ -31,9 +31,11 @@ Common options:
   --ca-file FILE        trust this extra CA certificate (PEM)
   --concurrency N       requests in flight at once (default 8)
   --verbose             log every request line to stderr (credentials never shown)
-  --provider P          auto (default), distribution, acr or harbor: the hosted API beside V2
+  --provider P          auto (default), distribution, acr, harbor, dockerhub, ghcr or gitlab: the hosted API beside V2
+  --api-url URL         where that API is, when not the default (GitHub Enterprise, a self-managed GitLab, a proxy)
 Without -u, credentials come from REGX_USERNAME/REGX_PASSWORD, then the docker config
-($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential helpers), else anonymous.
+($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential helpers), then GITHUB_TOKEN/GH_TOKEN
+(ghcr.io) or CI_JOB_TOKEN (GitLab CI's own registry), else anonymous.
 
 manifests lists every manifest, untagged ones included, where the provider can (ACR, Harbor); --untagged only
 those nothing tagged needs. prune --untagged deletes those (with or without --semver).
@@ -66,6 +68,7 @@ const COMMON: Record<string, FlagSpec> = {
   concurrency: { value: true },
   verbose: {},
   provider: { value: true },
+  'api-url': { value: true },
   help: { short: 'h' },
 };
 

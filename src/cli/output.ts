@@ -1,4 +1,5 @@
 // Plain text for people, JSON for programs; progress only when stderr is a terminal.
+import { isSelfHostedDistribution, type RegistryClient } from '../engine';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -42,3 +43,13 @@ export function listNames(tags: string[]): string {
 export const GC_HINT =
   'Space on a self-hosted registry returns only after garbage collection: stop it (or make it read-only) and run `registry garbage-collect <config.yml>`. ' +
   'On distribution 2.x do not add --delete-untagged: it also deletes the platform images of tagged multi-arch images (distribution issue 3178).';
+
+/**
+ * What to say after something was deleted: the service's own note where it keeps something (Docker Hub keeps the
+ * image data), the garbage-collection hint on a self-hosted distribution registry, else nothing.
+ */
+export async function afterDeletion(client: RegistryClient): Promise<string | undefined> {
+  const provider = await client.provider();
+  if (provider.deletionNote) return provider.deletionNote;
+  return provider.name === 'distribution' && isSelfHostedDistribution(client.host) ? GC_HINT : undefined;
+}

@@ -277,7 +277,7 @@ class Run {
     try {
       // The user's signal is not passed on: a delete in flight finishes, so its outcome is known.
       this.options.onStart?.({ digest: item.digest, tags: item.tags });
-      const r = await this.client.deleteManifest(this.repository, item.digest);
+      const r = await this.client.deleteManifest(this.repository, item.digest, undefined, item.tags);
       if (r.alreadyGone) await this.confirmGone(item);
       for (const t of item.tags) this.removed.add(t);
       this.gone.add(item.digest);

@@ -67,6 +67,8 @@ export async function reviewUntag(client: RegistryClient, repository: string, ta
 export async function untagMethod(client: RegistryClient, repository: string, signal?: AbortSignal): Promise<UntagMethod> {
   const provider = await client.provider(signal);
   if (provider.untag) return 'provider';
+  // A service without a tag delete (GHCR) says so, rather than a probe and a placeholder it would refuse anyway.
+  if (provider.noUntag) throw new RegistryError('UNTAG_UNSUPPORTED', provider.noUntag, { fix: 'Nothing was changed.' });
   try {
     await client.deleteTag(repository, `regx-untag-probe-${randomUUID()}`, signal);
     return 'registry';
@@ -79,6 +81,7 @@ export async function untagMethod(client: RegistryClient, repository: string, si
 
 export async function untagReviewed(client: RegistryClient, review: UntagReview, options: UntagOptions = {}): Promise<UntagResult> {
   const provider = await client.provider(options.signal);
+  if (provider.noUntag && !provider.untag) throw new RegistryError('UNTAG_UNSUPPORTED', provider.noUntag, { fix: 'Nothing was changed.' });
   if (provider.untag) {
     await provider.untag(review.repository, review.tag, options.signal);
     return { method: 'provider' };

@@ -5,7 +5,7 @@ import { isSelfHostedDistribution } from './hosts';
 import { createLister } from './listing';
 import { createManifestReader } from './manifests';
 import { createPusher } from './push';
-import { validateRepository } from './reference';
+import { validateDigest, validateRepository } from './reference';
 import { createReferrerReader } from './referrers';
 import { createSession } from './session';
 import { statusError } from './status';
@@ -63,6 +63,8 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
     };
   }
 
+  const deleter = createDeleter(session);
+
   const withRepository =
     <A extends unknown[], R>(fn: (repository: string, ...args: A) => Promise<R>) =>
     async (repository: string, ...args: A): Promise<R> => {
@@ -81,7 +83,26 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
     browseTags: withRepository((repository, opts) => lister.browseAll('tags', repository, opts)),
     ...reader,
     ...createReferrerReader(session, reader),
-    ...createDeleter(session),
+    ...deleter,
+    deleteManifest: async (repository: string, digest: string, signal?: AbortSignal, tags?: readonly string[]) => {
+      // Where the V2 DELETE is refused (Docker Hub, GHCR) the provider's own API deletes: Hub by untagging each of
+      // the tags the executor checked, GHCR by deleting the package version. The provider is asked only when it is
+      // named or already known, or once V2 has refused (405): a plain registry sends nothing more than its DELETE.
+      validateRepository(repository);
+      validateDigest(digest);
+      const viaProvider = async (p: Provider) => ({ digest, alreadyGone: (await p.deleteImage!(repository, digest, tags ?? [], signal)).alreadyGone });
+      const named = options.provider && options.provider !== 'auto' ? options.provider : undefined;
+      const first = named !== 'distribution' && (named || provider) ? await getProvider(signal) : undefined;
+      if (first?.deleteImage) return viaProvider(first);
+      try {
+        return await deleter.deleteManifest(repository, digest, signal);
+      } catch (e) {
+        if (first || named || !isRegistryError(e, 'DELETE_DISABLED')) throw e;
+        const detected = await getProvider(signal);
+        if (!detected.deleteImage) throw e;
+        return viaProvider(detected);
+      }
+    },
     ...createPusher(session),
     close: () => session.close(),
   };

@@ -6,8 +6,8 @@ import { createAuthenticator, type AuthedRequest } from './auth';
 import { isRegistryError, RegistryError } from './errors';
 import { isLoopbackHost } from './hosts';
 import { parseRegistry } from './reference';
-import { createTransport, header, httpsFailureMeansPlainHttp, type HttpResponse } from './transport';
-import type { RegistryOptions } from './types';
+import { createTransport, header, httpsFailureMeansPlainHttp, type HttpResponse, type Transport } from './transport';
+import type { Credential, RegistryOptions } from './types';
 
 export type SessionRequest = Omit<AuthedRequest, 'url'>;
 
@@ -24,6 +24,17 @@ export interface Session {
   /** Values no message may quote: the credential's secrets and the tokens in use. */
   secrets(): string[];
   close(): Promise<void>;
+  /**
+   * For a provider whose API lives on another host (providers/api.ts): the pool (same TLS settings), the registry's
+   * login (the same one serves the API), the API's URL when the user named it, and a way to add the API's tokens to
+   * what no message may quote.
+   */
+  readonly hosted: {
+    transport: Transport;
+    credential(): Promise<Credential | undefined>;
+    apiUrl?: string;
+    keepSecret(value: string): void;
+  };
 }
 
 const MAX_REDIRECTS = 5;
@@ -102,6 +113,7 @@ export function createSession(options: RegistryOptions): Session {
     return res;
   }
 
+  const apiSecrets = new Set<string>();
   return {
     host,
     concurrency,
@@ -109,8 +121,14 @@ export function createSession(options: RegistryOptions): Session {
     baseUrl,
     send,
     authKind: () => auth.kind(),
-    secrets: () => auth.secrets(),
+    secrets: () => [...auth.secrets(), ...apiSecrets],
     close: () => transport.close(),
+    hosted: {
+      transport,
+      credential: () => (options.credentials ? options.credentials(host) : Promise.resolve(undefined)),
+      apiUrl: options.apiUrl,
+      keepSecret: (value) => void (value && apiSecrets.add(value)),
+    },
   };
 }
 

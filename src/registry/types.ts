@@ -42,6 +42,12 @@ export interface RegistryOptions {
   logger?: Logger;
   /** Which hosted API speaks for the registry besides V2: named, or `auto` (detected). Default auto. */
   provider?: ProviderChoice;
+  /**
+   * Where the provider's API is, when it is not on the registry's host and not the default (hub.docker.com,
+   * api.github.com, the GitLab instance of the `/jwt/auth` realm): GitHub Enterprise Server, a self-managed GitLab, a
+   * proxy. Its credentials go only to that origin.
+   */
+  apiUrl?: string;
 }
 
 export interface PingResult {
@@ -203,8 +209,11 @@ export interface RegistryClient {
   /** The referrers API alone; undefined where the registry has none (asked once per client: a 404 is remembered). */
   referrersFromApi(repository: string, digest: string, options?: ReferrersOptions): Promise<Referrer[] | undefined>;
 
-  /** DELETE by digest. Throws DELETE_DISABLED on 405; resolves with alreadyGone on 404. */
-  deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<DeleteResult>;
+  /**
+   * DELETE by digest. Throws DELETE_DISABLED on 405; resolves with alreadyGone on 404. Where the provider deletes by
+   * its own API instead (Docker Hub, GHCR), `tags` are the tags checked to be on the digest (Hub untags each).
+   */
+  deleteManifest(repository: string, digest: string, signal?: AbortSignal, tags?: readonly string[]): Promise<DeleteResult>;
   /** DELETE by tag (OCI untag). Throws UNTAG_UNSUPPORTED where the registry cannot delete a tag alone. */
   deleteTag(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
   /** Uploads a blob unless the registry has it. */

@@ -12,6 +12,7 @@ import {
   type DockerConfigOptions,
 } from '../../src/credentials/docker-config';
 import { chainCredentialSources } from '../../src/credentials/chain';
+import { ciTokenCredentialSource } from '../../src/credentials/ci-tokens';
 import { memoryCredentialStore, toCredentialSource } from '../../src/credentials/store';
 import { registryKey as credentialKey } from '../../src/registry/reference';
 import { isRegistryError, RegistryError } from '../../src/registry/errors';
@@ -341,5 +342,21 @@ describe('credentials', () => {
       assert.deepEqual(await chain('localhost:5000'), { username: 'bob', password: 'local-pass-2' });
       assert.equal(await chain('nobody.io'), undefined);
     });
+  });
+});
+
+describe('credentials: a CI job’s own tokens, as the last resort', () => {
+  it('GITHUB_TOKEN (else GH_TOKEN) for ghcr.io only, with GITHUB_ACTOR as the user', async () => {
+    const source = ciTokenCredentialSource({ GITHUB_TOKEN: 'ghs_job', GH_TOKEN: 'gho_cli', GITHUB_ACTOR: 'octo' });
+    assert.deepEqual(await source('ghcr.io'), { username: 'octo', password: 'ghs_job' });
+    assert.equal(await source('registry.example.com'), undefined, 'never to another registry');
+    assert.deepEqual(await ciTokenCredentialSource({ GH_TOKEN: 'gho_cli' })('ghcr.io'), { username: 'token', password: 'gho_cli' });
+  });
+
+  it('CI_JOB_TOKEN for the job’s own registry (CI_REGISTRY) only, as gitlab-ci-token', async () => {
+    const source = ciTokenCredentialSource({ CI_JOB_TOKEN: 'job-secret', CI_REGISTRY: 'registry.gitlab.example.com' });
+    assert.deepEqual(await source('registry.gitlab.example.com'), { username: 'gitlab-ci-token', password: 'job-secret' });
+    assert.equal(await source('ghcr.io'), undefined);
+    assert.equal(await ciTokenCredentialSource({ CI_JOB_TOKEN: 'job-secret' })('registry.gitlab.com'), undefined, 'no CI_REGISTRY: nowhere');
   });
 });

@@ -1,11 +1,11 @@
 // regx delete <registry>/<repo> --all: every tagged image of the repository, each listed with every tag on it, one
 // question, then the engine's executor (which re-reads the tags and leaves alone any image that changed meanwhile;
 // locked images are skipped with the service's fix).
-import { countFreedAgain, deleteReviewed, isSelfHostedDistribution, reviewRepositoryDeletion, type ImageToDelete } from '../../engine';
+import { countFreedAgain, deleteReviewed, reviewRepositoryDeletion, type ImageToDelete } from '../../engine';
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
-import { GC_HINT, listNames, printJson } from '../output';
+import { afterDeletion, listNames, printJson } from '../output';
 import { deletionExitCode, deletionJson, reportDeletion } from '../report';
 
 function describe(image: ImageToDelete): string {
@@ -57,7 +57,8 @@ export function deleteRepository(ctx: Context): Promise<number> {
     reportDeletion(ctx, result, !json);
     const gone = result.deleted.length - result.alreadyGone.length;
     if (!json) ctx.io.stdout(`Deleted ${result.deleted.length} of ${review.images.length} images of ${where}.\n`);
-    if (gone > 0 && isSelfHostedDistribution(ref.host)) ctx.io.stderr(`${GC_HINT}\n`);
+    const note = gone > 0 ? await afterDeletion(client) : undefined;
+    if (note) ctx.io.stderr(`${note}\n`);
     return result.skipped.length > 0 ? EXIT_FAILED : deletionExitCode(result);
   });
 }

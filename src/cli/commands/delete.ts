@@ -1,10 +1,10 @@
 // regx delete: show every tag that disappears with the image (and any multi-arch image it would break), ask,
 // then delete through the engine's executor.
-import { deleteReviewed, describeUses, isIndex, isSelfHostedDistribution, reviewDeletion, type ImageToDelete } from '../../engine';
+import { deleteReviewed, describeUses, isIndex, reviewDeletion, type ImageToDelete } from '../../engine';
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, imageArg, maxStaleness, notConfirmed, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
-import { GC_HINT, listNames, printJson } from '../output';
+import { afterDeletion, listNames, printJson } from '../output';
 import { allTagsGone, referrerLines, referrersJson } from '../referrers';
 import { deletionExitCode, reportDeletion } from '../report';
 import { deleteRepository } from './delete-repository';
@@ -70,7 +70,8 @@ export function deleteImage(ctx: Context): Promise<number> {
     if (deleted && !json) {
       ctx.io.stdout(alreadyGone ? `${image.digest} was already gone (deleted by someone else meanwhile).\n` : `Deleted ${image.digest} (tags gone: ${listNames(allTagsGone(image, result.deleted))}).\n`);
     }
-    if (deleted && !alreadyGone && isSelfHostedDistribution(ref.host)) ctx.io.stderr(`${GC_HINT}\n`);
+    const note = deleted && !alreadyGone ? await afterDeletion(client) : undefined;
+    if (note) ctx.io.stderr(`${note}\n`);
     return skipped ? EXIT_FAILED : deletionExitCode(result);
   });
 }

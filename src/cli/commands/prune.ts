@@ -3,9 +3,8 @@ import { badInput, executePrune, parseDuration, previewPrune, pruneDeletions, sh
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
-import { GC_HINT, printJson, progress, table } from '../output';
+import { afterDeletion, printJson, progress, table } from '../output';
 import { deletionExitCode, deletionJson, reportDeletion } from '../report';
-import { isSelfHostedDistribution } from '../../engine';
 
 const TAG_FLAGS = ['keep', 'keep-per', 'prerelease', 'protect', 'versioning', 'variant'];
 
@@ -106,7 +105,8 @@ export function prune(ctx: Context): Promise<number> {
       ctx.io.stdout(`Deleted ${fresh} image(s); skipped ${result.skipped.length}; failed ${result.failed.length}${result.cancelled ? '; cancelled before the end' : ''}.\n`);
     }
     reportDeletion(ctx, result, !json);
-    if (result.deleted.length > result.alreadyGone.length && isSelfHostedDistribution(ref.host)) ctx.io.stderr(`${GC_HINT}\n`);
+    const note = result.deleted.length > result.alreadyGone.length ? await afterDeletion(client) : undefined;
+    if (note) ctx.io.stderr(`${note}\n`);
     return finish(result);
   });
 }

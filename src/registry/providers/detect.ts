@@ -1,11 +1,16 @@
 // Which provider speaks for a registry: the one the user named, or — `auto` — detected from the host and the
 // registry's own answers: *.azurecr.io, or a token realm at /oauth2/token whose service is the host, is ACR; a
-// realm at /service/token, or a Harbor systeminfo, is Harbor; anything else is the CNCF distribution registry.
+// realm at /service/token, or a Harbor systeminfo, is Harbor; Docker Hub and ghcr.io by their hosts; a realm at
+// /jwt/auth is GitLab; anything else is the CNCF distribution registry.
 // Detection sends no credentials (it asks anonymously) and costs at most two requests, once per client.
 import { findChallenge, parseChallenges } from '../challenge';
 import { badInput, isRegistryError } from '../errors';
 import type { Session } from '../session';
+import { DOCKER_HUB } from '../reference';
 import { acrProvider } from './acr';
+import { dockerHubProvider } from './dockerhub';
+import { ghcrProvider } from './ghcr';
+import { gitlabProvider } from './gitlab';
 import { harborProvider } from './harbor';
 import { PROVIDER_CHOICES, type Provider, type ProviderChoice, type ProviderName } from './types';
 
@@ -23,6 +28,12 @@ export function providerNamed(name: ProviderName, session: Session): Provider {
       return acrProvider(session);
     case 'harbor':
       return harborProvider(session);
+    case 'dockerhub':
+      return dockerHubProvider(session);
+    case 'ghcr':
+      return ghcrProvider(session);
+    case 'gitlab':
+      return gitlabProvider(session);
     case 'distribution':
       return { name: 'distribution' };
   }
@@ -39,6 +50,8 @@ async function fromChallenge(session: Session, signal?: AbortSignal): Promise<Pr
   }
   if (realm.pathname.endsWith('/oauth2/token') && bearer?.params.service === session.host) return 'acr';
   if (realm.pathname.endsWith('/service/token')) return 'harbor';
+  // GitLab's registry takes its tokens from the GitLab instance's /jwt/auth.
+  if (realm.pathname.endsWith('/jwt/auth')) return 'gitlab';
   return undefined;
 }
 
@@ -58,6 +71,8 @@ async function harborSystemInfo(session: Session, signal?: AbortSignal): Promise
 export async function detectProvider(session: Session, choice: ProviderChoice, signal?: AbortSignal): Promise<ProviderName> {
   if (choice !== 'auto') return choice;
   if (AZURE.test(session.host)) return 'acr';
+  if (session.host === DOCKER_HUB) return 'dockerhub';
+  if (session.host === 'ghcr.io') return 'ghcr';
   const byChallenge = await fromChallenge(session, signal);
   if (byChallenge) return byChallenge;
   try {

@@ -2,10 +2,10 @@
 // offers; everything else falls back to V2. The CNCF distribution registry is the provider with nothing extra.
 import type { Platform } from '../types';
 
-export type ProviderName = 'distribution' | 'acr' | 'harbor';
+export type ProviderName = 'distribution' | 'acr' | 'harbor' | 'dockerhub' | 'ghcr' | 'gitlab';
 /** What the user chose: a provider by name, or `auto` (detected from the host and the registry's answers). */
 export type ProviderChoice = ProviderName | 'auto';
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'distribution', 'acr', 'harbor'];
+export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'distribution', 'acr', 'harbor', 'dockerhub', 'ghcr', 'gitlab'];
 
 /** Why an image or tag may not be deleted, and the service's own way to change that. */
 export interface Lock {
@@ -51,4 +51,23 @@ export interface Provider {
   listTagsAndManifests?(repository: string, signal?: AbortSignal): Promise<{ tags: TagDetail[]; manifests: ManifestDetail[] }>;
   /** Removes one tag and keeps the image. */
   untag?(repository: string, tag: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Deletes an image by the service's own API where the V2 DELETE is refused: Docker Hub untags each of `tags`
+   * (the tags the user was shown on it), GHCR deletes the package version of `digest`. `alreadyGone` when the service
+   * no longer has it. Never decides whether deleting is safe: the executor does, before calling it.
+   */
+  deleteImage?(repository: string, digest: string, tags: readonly string[], signal?: AbortSignal): Promise<{ alreadyGone: boolean }>;
+  /** Said beside a deletion where the service keeps something the user may expect gone (Docker Hub's image data). */
+  readonly deletionNote?: string;
+  /** Why the service cannot remove one tag alone, where it cannot (GHCR): said where the user looks for Untag. */
+  readonly noUntag?: string;
+  /** The request quota left, where the service says it (Docker Hub, GitHub): for a face to warn when it runs low. */
+  quota?(): Quota | undefined;
+}
+
+/** A service's request quota as it last answered: remaining of limit, until `resetsAt`. */
+export interface Quota {
+  remaining: number;
+  limit: number;
+  resetsAt?: Date;
 }

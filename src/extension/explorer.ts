@@ -71,7 +71,7 @@ export function credentialSourceFor(explorer: Pick<Explorer, 'secrets' | 'log'>,
 /** A new engine client (the HTTP stack loads on its first connection, so activation stays fast). */
 export async function newClient(
   explorer: Pick<Explorer, 'secrets' | 'log'>,
-  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile' | 'provider'>,
+  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile' | 'provider' | 'apiUrl'>,
   settings: ExplorerSettings,
   override?: Credential | null,
 ): Promise<RegistryClient> {
@@ -80,6 +80,7 @@ export async function newClient(
     insecure: entry.insecure,
     caFile: entry.caFile,
     provider: entry.provider,
+    apiUrl: entry.apiUrl,
     concurrency: settings.concurrency,
     credentials: credentialSourceFor(explorer, override),
     logger: explorer.log,

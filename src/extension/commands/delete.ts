@@ -23,6 +23,8 @@ interface Reviewed {
   review: DeletionReview;
   /** What deleting the images frees, when it was counted in time. */
   freed?: FreedCount;
+  /** What the service keeps that the user may expect gone (Docker Hub keeps an untagged image's data). */
+  note?: string;
 }
 
 export interface DeleteOutcome {
@@ -100,6 +102,7 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
   }
   const freed = freedSentence(reviewed.map((r) => ({ registry: r.group.registry, freed: r.freed })));
   if (freed) lines.push('', freed);
+  for (const note of new Set(reviewed.flatMap((r) => (r.note ? [r.note] : [])))) lines.push('', note);
   lines.push('', t('This cannot be undone.'));
   return confirm('delete.confirm', message, lines.join('\n'), t('Delete'));
 }
@@ -127,7 +130,8 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
       for (const group of groupByRepository(tags)) {
         const client = await explorer.tree.client(group.registry);
         const review = await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal });
-        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal) });
+        const note = (await client.provider(signal)).deletionNote;
+        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal), ...(note ? { note } : {}) });
       }
       return out;
     });

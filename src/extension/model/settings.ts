@@ -11,6 +11,8 @@ export interface RegistrySetting {
   repositories?: string[];
   /** Which hosted API speaks for it besides V2; `auto` (the default) detects it. */
   provider?: ProviderChoice;
+  /** Where the provider's API is, when not its default (GitHub Enterprise Server, a self-managed GitLab, a proxy). */
+  apiUrl?: string;
 }
 
 /** A valid entry with its key: the normalised `host[:port]`. */
@@ -75,6 +77,7 @@ export function readSettings(raw: {
       caFile: typeof s.caFile === 'string' && s.caFile ? s.caFile : undefined,
       repositories: Array.isArray(s.repositories) ? s.repositories.filter((r): r is string => typeof r === 'string' && r !== '') : [],
       provider: PROVIDER_CHOICES.includes(s.provider as ProviderChoice) ? s.provider : 'auto',
+      apiUrl: typeof s.apiUrl === 'string' && /^https?:\/\//i.test(s.apiUrl) ? s.apiUrl : undefined,
     });
   }
   return {
@@ -96,6 +99,7 @@ function tidy(s: RegistrySetting): RegistrySetting {
   if (s.caFile) out.caFile = s.caFile;
   if (s.repositories && s.repositories.length > 0) out.repositories = [...s.repositories];
   if (s.provider && s.provider !== 'auto') out.provider = s.provider;
+  if (s.apiUrl) out.apiUrl = s.apiUrl;
   return out;
 }
 

@@ -90,6 +90,7 @@ export class TreeState {
         now.insecure === s.entry.insecure &&
         now.caFile === s.entry.caFile &&
         now.provider === s.entry.provider &&
+        now.apiUrl === s.entry.apiUrl &&
         !changedHosts?.has(key);
       if (!same) {
         void this.close(s);

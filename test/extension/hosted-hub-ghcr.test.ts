@@ -1,0 +1,114 @@
+// Docker Hub and GHCR in a real VS Code, through FAKE service APIs (test/support/fake-dockerhub.ts, fake-ghcr.ts,
+// built from their published descriptions) in front of a real registry: the repositories come from the service's
+// list (no catalog), Delete Image goes through the service (Hub: every tag untagged, and the modal says Hub keeps the
+// data; GHCR: the package version), and Untag on GHCR says it has none.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DeleteOutcome } from '../../src/extension/commands';
+import { startFakeDockerHub, type FakeDockerHub } from '../support/fake-dockerhub';
+import { fakeClassicToken, startFakeGhcr, type FakeGhcr } from '../support/fake-ghcr';
+import { startRegistry, type TestRegistry } from '../support/registry';
+import { pushImage, pushManifest } from '../support/seed';
+import { storedRepository } from '../support/registry-storage';
+import { answerWith, children, clearAnswers, explorerApi, headTag, hostOf, messagesText, registryNode, repositoryNode, setRegistries, tagNode, type TestApi } from './explorer-helpers';
+
+const HUB_USER = { username: 'alice', secret: 'dckr_pat_alice-host-hub-9' };
+
+describe('Registry Explorer: Docker Hub (fake Hub API)', function () {
+  this.timeout(90_000);
+  let t: TestApi;
+  let reg: TestRegistry;
+  let hub: FakeDockerHub;
+  let host: string;
+
+  before(async () => {
+    reg = await startRegistry({ auth: 'none' });
+    const img = await pushImage(reg, 'alice/app', ['1.0.0'], { salt: 'host-hub-1' });
+    await pushManifest(reg, 'alice/app', 'stable', img.mediaType, storedRepository(reg.dataDir, 'alice/app').manifests[0].bytes);
+    await pushImage(reg, 'alice/app', ['2.0.0'], { salt: 'host-hub-2' });
+    hub = await startFakeDockerHub({ registry: reg, accounts: [{ ...HUB_USER, orgs: [] }] });
+    hub.importFromRegistry('alice/app');
+    host = hostOf(reg.url);
+    t = await explorerApi();
+    await t.credentials.set(host, { username: HUB_USER.username, password: HUB_USER.secret });
+    await setRegistries([{ url: reg.url, username: HUB_USER.username, provider: 'dockerhub', apiUrl: hub.url }]);
+    t.tree.refresh();
+  });
+  afterEach(() => clearAnswers(t.hooks));
+  after(async () => {
+    await setRegistries([]);
+    await t.credentials.delete(host);
+    await hub?.stop();
+    await reg?.stop();
+  });
+
+  it('lists the repositories from the Hub API and tags with their ages, without a request per tag', async () => {
+    const repos = (await children(t.tree, await registryNode(t.tree, host))).map((n) => (n.kind === 'repository' ? n.repository : n.kind));
+    assert.ok(repos.includes('alice/app'), JSON.stringify(repos));
+    hub.log.length = 0;
+    const repo = await repositoryNode(t.tree, host, 'alice/app');
+    const tags = (await children(t.tree, repo)).flatMap((n) => (n.kind === 'tag' ? [n.tag] : []));
+    assert.deepEqual(tags, ['2.0.0', '1.0.0', 'stable']);
+    assert.match(String(t.tree.getTreeItem(await tagNode(t.tree, repo, '1.0.0')).description), /^= stable · (just now|.*ago) · \d+(\.\d+)? (B|KiB) · sha256:/);
+    assert.ok(hub.requests({ method: 'GET' }).length <= 2, 'one page of tags (and perhaps a token)');
+  });
+
+  it('Delete Image untags every tag of the image through the Hub API, after a modal that says Hub keeps the data', async () => {
+    const repo = await repositoryNode(t.tree, host, 'alice/app');
+    const state = answerWith(t.hooks, { 'delete.confirm': true });
+    const outcome = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '1.0.0'));
+    assert.deepEqual(state.unexpected, []);
+    assert.match(state.asked[0].detail ?? '', /removes 2 tags: 1\.0\.0, stable/);
+    assert.match(state.asked[0].detail ?? '', /Docker Hub keeps the image data/);
+    assert.equal(outcome.deleted.length, 1);
+    assert.deepEqual(hub.tags('alice/app'), ['2.0.0']);
+    assert.equal(await headTag(reg.url, 'alice/app', 'stable'), undefined);
+    assert.match(messagesText(t.hooks), /Deleted 1 image/);
+  });
+});
+
+describe('Registry Explorer: GHCR (fake GitHub packages API)', function () {
+  this.timeout(90_000);
+  let t: TestApi;
+  let reg: TestRegistry;
+  let gh: FakeGhcr;
+  let host: string;
+  const user = { login: 'octo', token: fakeClassicToken() };
+
+  before(async () => {
+    reg = await startRegistry({ auth: 'none' });
+    await pushImage(reg, 'octo/app', ['v1'], { salt: 'host-ghcr-1' });
+    await pushImage(reg, 'octo/app', ['v2'], { salt: 'host-ghcr-2' });
+    gh = await startFakeGhcr({ registry: reg, users: [user] });
+    host = hostOf(reg.url);
+    t = await explorerApi();
+    await t.credentials.set(host, { username: user.login, password: user.token });
+    await setRegistries([{ url: reg.url, username: user.login, provider: 'ghcr', apiUrl: gh.url }]);
+    t.tree.refresh();
+  });
+  afterEach(() => clearAnswers(t.hooks));
+  after(async () => {
+    await setRegistries([]);
+    await t.credentials.delete(host);
+    await gh?.stop();
+    await reg?.stop();
+  });
+
+  it('Delete Image deletes the package version; Untag says GHCR has none and changes nothing', async () => {
+    const repo = await repositoryNode(t.tree, host, 'octo/app');
+    const state = answerWith(t.hooks, { 'delete.confirm': true });
+    const outcome = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, 'v1'));
+    assert.equal(outcome.deleted.length, 1);
+    assert.equal(gh.requests({ method: 'DELETE', path: /\/versions\/\d+$/ }).length, 1);
+    assert.equal(await headTag(reg.url, 'octo/app', 'v1'), undefined);
+    assert.deepEqual(state.unexpected, []);
+
+    clearAnswers(t.hooks);
+    const fresh = await repositoryNode(t.tree, host, 'octo/app');
+    const asked = answerWith(t.hooks, {});
+    await vscode.commands.executeCommand('registryExplorer.untag', await tagNode(t.tree, fresh, 'v2'));
+    assert.deepEqual(asked.asked, [], 'nothing is asked');
+    assert.match(messagesText(t.hooks), /GHCR has no way to remove one tag/);
+    assert.ok(await headTag(reg.url, 'octo/app', 'v2'));
+  });
+});

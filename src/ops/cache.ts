@@ -12,6 +12,8 @@ const MAX_BLOB_LISTS = 50_000;
 export interface DigestCache {
   manifest(repository: string, digest: string, signal?: AbortSignal): Promise<ManifestInfo>;
   created(repository: string, manifest: ManifestInfo, signal?: AbortSignal): Promise<Date | undefined>;
+  /** Keeps a manifest read some other way (by tag): a later read of its digest is not sent. */
+  remember(manifest: ManifestInfo): void;
   /** What the manifest references (read through `manifest`, so a manifest read for its date is not read again). */
   blobs(repository: string, digest: string, signal?: AbortSignal): Promise<ManifestBlobs>;
 }
@@ -28,6 +30,11 @@ class Bounded<V> {
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     return value;
   }
+  set(key: string, value: V): void {
+    if (this.map.has(key)) return;
+    this.map.set(key, Promise.resolve(value));
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
 }
 
 const caches = new WeakMap<RegistryClient, DigestCache>();
@@ -42,6 +49,7 @@ export function digestCache(client: RegistryClient): DigestCache {
     const manifest = (repository: string, digest: string, signal?: AbortSignal) => manifests.get(digest, () => client.getManifest(repository, digest, signal));
     cache = {
       manifest,
+      remember: (m) => manifests.set(m.digest, m),
       created: (repository, m, signal) => (m.configDigest ? dates.get(m.configDigest, () => client.getCreated(repository, m, signal)) : Promise.resolve(undefined)),
       blobs: (repository, digest, signal) => blobLists.get(digest, async () => manifestBlobs(await manifest(repository, digest, signal))),
     };

@@ -46,7 +46,8 @@ async function readAndPlan(client: RegistryClient, repository: string, policy: P
   if (policy) validatePolicy(policy);
   const plan = (states: TagState[], snapshot: RepositorySnapshot): PrunePlan => (policy ? planPrune(states, policy, { repository, children: snapshot.children }) : NO_TAG_PLAN);
   if (!options.untagged) {
-    const { states, snapshot } = await readTags(client, repository, { ...options, policy });
+    // A space count reads every manifest: read the tags by GET then (one request per tag, as the HEADs would be).
+    const { states, snapshot } = await readTags(client, repository, { ...options, policy, withManifests: options.withFreed });
     return { repository, policy, states, snapshot, plan: plan(states, snapshot) };
   }
   const listing = await readManifests(client, repository, { ...options, withCreated: policy !== undefined && needsCreatedDates(policy) });

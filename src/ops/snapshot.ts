@@ -8,6 +8,8 @@
 import { isGone } from '../registry/errors';
 import type { Lock, ManifestDetail, ProviderName, TagDetail } from '../registry/providers';
 import type { DigestInfo, Platform, RegistryClient } from '../registry/types';
+import { mapLimit } from '../registry/concurrency';
+import { digestCache } from './cache';
 import { readCreated, readIndexes } from './manifest-reads';
 import { readThroughProvider } from './provider-read';
 
@@ -46,6 +48,11 @@ export interface SnapshotOptions {
   signal?: AbortSignal;
   /** Called after each tag's digest is read: `done` of `total`. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Read each tag's manifest (a GET) rather than only its digest (a HEAD), into the digest cache: one request per tag
+   * either way, and a space count after it then reads no tagged manifest again.
+   */
+  withManifests?: boolean;
 }
 
 
@@ -60,11 +67,10 @@ async function readThroughV2(client: RegistryClient, repository: string, options
   const { signal } = options;
   const names = await client.listTags(repository, { signal });
   let done = 0;
-  const resolved = await client.resolveMany(repository, names, {
-    concurrency: options.concurrency,
-    signal,
-    onResult: () => options.onProgress?.(++done, names.length),
-  });
+  const onResult = (): void => options.onProgress?.(++done, names.length);
+  const resolved = options.withManifests
+    ? await readManifestsOf(client, repository, names, { ...options, onResult })
+    : await client.resolveMany(repository, names, { concurrency: options.concurrency, signal, onResult });
   const tags = new Map<string, DigestInfo>();
   const unresolved = new Map<string, Error>();
   const order: string[] = [];
@@ -78,6 +84,29 @@ async function readThroughV2(client: RegistryClient, repository: string, options
   const children = options.withIndexes === false ? new Map<string, Platform[]>() : await readIndexes(client, repository, [...tags.values()], options);
   const created = options.withCreated ? await readCreated(client, repository, [...tags.values()], options) : undefined;
   return { repository, readAt, completedAt: Date.now(), order, tags, unresolved, children, created };
+}
+
+/** Each tag's digest from a GET of its manifest, the manifest kept in the digest cache. Errors per tag, as resolveMany. */
+async function readManifestsOf(client: RegistryClient, repository: string, names: readonly string[], options: SnapshotOptions & { onResult(): void }): Promise<Map<string, DigestInfo | Error>> {
+  const cache = digestCache(client);
+  const out = new Map<string, DigestInfo | Error>();
+  await mapLimit(
+    [...names],
+    options.concurrency ?? 8,
+    async (tag) => {
+      try {
+        const m = await client.getManifest(repository, tag, options.signal);
+        cache.remember(m);
+        out.set(tag, { digest: m.digest, mediaType: m.mediaType, size: m.raw.length, verified: m.verified });
+      } catch (e) {
+        if (options.signal?.aborted) throw e;
+        out.set(tag, e instanceof Error ? e : new Error(String(e)));
+      }
+      options.onResult();
+    },
+    options.signal,
+  );
+  return out;
 }
 
 /** How old the snapshot is, in ms. */

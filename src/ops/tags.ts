@@ -10,6 +10,8 @@ export interface ReadTagsOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Read each tag's manifest into the digest cache (a space count follows). */
+  withManifests?: boolean;
 }
 
 /** The snapshot's tags as the planner and the faces take them, in the registry's order. */
@@ -29,6 +31,7 @@ export async function readTags(client: RegistryClient, repository: string, optio
     concurrency: options.concurrency,
     signal: options.signal,
     onProgress: options.onProgress,
+    withManifests: options.withManifests,
   });
   return { states: tagStates(snapshot), snapshot };
 }

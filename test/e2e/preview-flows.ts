@@ -126,6 +126,9 @@ const review: Flow = {
       const left = images - 1;
       assert.equal(await textOf(frame, '#delete'), `Delete ${left} images`);
       assert.match(await textOf(frame, '#totals'), new RegExp(`Delete: ${left} images \\(${left} tags\\)`));
+      // The space the plan frees, counted from the manifests, and how it was counted on hover.
+      assert.match(await textOf(frame, '#totals'), /Space freed: up to \d+(\.\d+)? (B|KiB|MiB)/);
+      assert.match((await frame.locator('#totals li[title]').first().getAttribute('title')) ?? '', /Counted from the manifests/);
       await page.waitForTimeout(300); // the hover styles settle
       await shot('cleanup-preview', 'prune-preview.png');
 

@@ -113,17 +113,24 @@ export function createManifestReader(session: Session): ManifestReader {
     return res.body;
   }
 
+  /** The image config's `created`, else the manifest's `org.opencontainers.image.created` annotation (an index too). */
   async function getCreated(repository: string, manifest: ManifestInfo, signal?: AbortSignal): Promise<Date | undefined> {
-    if (manifest.kind !== 'image' || !manifest.configDigest) return undefined;
+    const annotated = dateOf(manifest.annotations?.[CREATED_ANNOTATION]);
+    if (manifest.kind !== 'image' || !manifest.configDigest) return annotated;
     const blob = await getBlob(repository, manifest.configDigest, signal);
     try {
-      const created = JSON.parse(Buffer.from(blob).toString('utf8')).created;
-      const date = typeof created === 'string' ? new Date(created) : undefined;
-      return date && !Number.isNaN(date.getTime()) ? date : undefined;
+      return dateOf(JSON.parse(Buffer.from(blob).toString('utf8')).created) ?? annotated;
     } catch {
-      return undefined;
+      return annotated;
     }
   }
 
   return { resolve, resolveMany, getManifest, getBlob, getCreated };
+}
+
+const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+
+function dateOf(value: unknown): Date | undefined {
+  const date = typeof value === 'string' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }

@@ -299,6 +299,20 @@ describe('registry client on a real registry (no auth)', function () {
       assert.equal(await c.getCreated('multi', await c.getManifest('multi', 'latest')), undefined);
     });
 
+    it('getCreated falls back to the org.opencontainers.image.created annotation: a config without a date, an index', async () => {
+      const when = '2026-03-04T05:06:07.000Z';
+      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+      const configDigest = await pushBlob(reg, 'annotated', config);
+      const annotations = { 'org.opencontainers.image.created': when };
+      const image = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [], annotations }));
+      const imageDigest = await pushManifest(reg, 'annotated', 'image', OCI_MANIFEST, image);
+      const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: imageDigest, size: image.length, platform: { os: 'linux', architecture: 'amd64' } }], annotations }));
+      await pushManifest(reg, 'annotated', 'index', OCI_INDEX, index);
+      const c = client();
+      assert.equal((await c.getCreated('annotated', await c.getManifest('annotated', 'image')))?.toISOString(), when);
+      assert.equal((await c.getCreated('annotated', await c.getManifest('annotated', 'index')))?.toISOString(), when);
+    });
+
     it('getBlob returns verified bytes', async () => {
       const app = data.repositories.app;
       const cfg = app.manifests[app.tags.dev].configDigest!;

@@ -178,6 +178,8 @@ describe('Registry Explorer: actions and keys (issue 10)', function () {
         assert.ok(ask.detail?.includes(line), `${line} not in:\n${ask.detail}`);
       }
       assert.equal(ask.action, 'Delete 3 Images');
+      // Every image of the repository goes: everything it holds is freed (nothing kept shares it).
+      assert.match(ask.detail ?? '', /It frees up to \d+(\.\d+)? (B|KiB|MiB) after garbage collection/);
       assert.equal(outcome.confirmed, false);
       assert.deepEqual(outcome.deleted, []);
       for (const tag of ['2.0.0', 'latest', '1.0.0', '0.9.0', 'old']) assert.ok(await headTag(reg.url, 'doomed', tag), `${tag} went`);

@@ -8,6 +8,7 @@ import { deleteReviewed, errorSentence, isRegistryError, reviewRepositoryDeletio
 import type { Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode, type RepositoryNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
+import { freedSentence, freedSoon } from './freed';
 import { gcHint, onGcButton, reportLostTags, showError } from './feedback';
 import { copy, withCancellable } from './tags';
 
@@ -44,13 +45,13 @@ function imageLine(image: ImageToDelete): string {
   return image.locked ? `${line}\n${t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix)}` : line;
 }
 
-async function confirmRepository(where: string, review: DeletionReview): Promise<boolean> {
+async function confirmRepository(where: string, review: DeletionReview, freed: string | undefined): Promise<boolean> {
   const images = review.images.length;
   const tags = review.images.reduce((n, i) => n + i.tags.length, 0);
   const tagCount = tags === 1 ? t('1 tag') : t('{0} tags', tags);
   const message =
     images === 1 ? t('Delete every image of {0}? That is 1 image, with {1}.', where, tagCount) : t('Delete every image of {0}? That is {1} images, with {2}.', where, images, tagCount);
-  const detail = [...review.images.map(imageLine), '', t('This cannot be undone.')].join('\n');
+  const detail = [...review.images.map(imageLine), ...(freed ? ['', freed] : []), '', t('This cannot be undone.')].join('\n');
   return confirm('deleteRepository.confirm', message, detail, images === 1 ? t('Delete 1 Image') : t('Delete {0} Images', images));
 }
 
@@ -60,9 +61,16 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
   const where = `${repo.registry}/${repo.repository}`;
   const outcome: DeleteRepositoryOutcome = { deleted: [], skipped: [], failed: [], lostTags: [], confirmed: false, cancelled: false };
   let review: DeletionReview;
+  let freed: string | undefined;
   try {
     const client = await explorer.tree.client(repo.registry);
-    review = await withCancellable(t('Reading every tag of {0}…', where), (signal) => reviewRepositoryDeletion(client, repo.repository, { signal }));
+    review = await withCancellable(t('Reading every tag of {0}…', where), async (signal) => {
+      const read = await reviewRepositoryDeletion(client, repo.repository, { signal });
+      // What goes: the images that are not locked (those are skipped).
+      const going = read.images.filter((i) => !i.locked).map((i) => i.digest);
+      freed = freedSentence([{ registry: repo.registry, freed: await freedSoon(client, read.snapshot, going, signal) }]);
+      return read;
+    });
   } catch (e) {
     if (isRegistryError(e, 'CANCELLED')) return { ...outcome, cancelled: true };
     showError(explorer, e, t('read what deleting {0} would remove', where), repo.registry);
@@ -77,7 +85,7 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
     notify('error', t('Every image of {0} is locked ({1}): nothing was deleted. To delete them, first: {2}', where, first.reason, first.fix));
     return outcome;
   }
-  if (!(await confirmRepository(where, review))) return outcome;
+  if (!(await confirmRepository(where, review, freed))) return outcome;
   outcome.confirmed = true;
   const result = await runDelete(explorer, repo, review, outcome);
   explorer.tree.forgetRepository(repo.registry, repo.repository);

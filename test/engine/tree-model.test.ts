@@ -10,6 +10,9 @@ import {
   newestFirst,
   formatSize,
   middleDigest,
+  nameInNamespace,
+  namespaceOf,
+  namespacesOf,
   nextShown,
   repositoryChildren,
   repositoryList,
@@ -266,5 +269,16 @@ describe('tree model: referrer tags (signatures, SBOMs) from the tag list', () =
     assert.deepEqual(referrerTagOwner(`sha256-${hex}.sig`, tagsOf), { kind: 'signature', subject: `sha256:${hex}`, tags: ['1.0.0', 'latest'] });
     assert.deepEqual(referrerTagOwner(`sha256-${other}.att`, tagsOf)?.tags, []);
     assert.equal(referrerTagOwner('1.0.0', tagsOf), undefined);
+  });
+});
+
+describe('tree model: namespaces (Docker Hub, GHCR, GitLab)', () => {
+  it('groups repositories by their first path segment, A→Z, with counts', () => {
+    assert.deepEqual(namespacesOf(['bob/x', 'alice/app', 'alice/tools/cli', 'solo']), [
+      { namespace: 'alice', count: 2 },
+      { namespace: 'bob', count: 1 },
+      { namespace: 'solo', count: 1 },
+    ]);
+    assert.deepEqual([namespaceOf('alice/tools/cli'), nameInNamespace('alice/tools/cli'), nameInNamespace('solo')], ['alice', 'tools/cli', 'solo']);
   });
 });

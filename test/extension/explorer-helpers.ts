@@ -70,7 +70,10 @@ export async function registryNode(tree: RegistryTreeProvider, host: string): Pr
 }
 
 export async function repositoryNode(tree: RegistryTreeProvider, host: string, repository: string): Promise<RepositoryNode> {
-  const kids = await children(tree, await registryNode(tree, host));
+  let kids = await children(tree, await registryNode(tree, host));
+  // Docker Hub, GHCR, GitLab: registry → namespace → repository.
+  const namespace = kids.find((n) => n.kind === 'namespace' && n.namespace === repository.split('/')[0]);
+  if (namespace) kids = await children(tree, namespace);
   const node = kids.find((n): n is RepositoryNode => n.kind === 'repository' && n.repository === repository);
   assert.ok(node, `no repository ${repository} under ${host} (have ${kids.map((n) => (n.kind === 'repository' ? n.repository : n.kind)).join(', ')})`);
   return node;

@@ -43,8 +43,14 @@ describe('Registry Explorer: Docker Hub (fake Hub API)', function () {
   });
 
   it('lists the repositories from the Hub API and tags with their ages, without a request per tag', async () => {
-    const repos = (await children(t.tree, await registryNode(t.tree, host))).map((n) => (n.kind === 'repository' ? n.repository : n.kind));
-    assert.ok(repos.includes('alice/app'), JSON.stringify(repos));
+    // Grouped by namespace: alice → app.
+    const namespaces = await children(t.tree, await registryNode(t.tree, host));
+    const alice = namespaces.find((n) => n.kind === 'namespace' && n.namespace === 'alice');
+    assert.ok(alice, JSON.stringify(namespaces.map((n) => n.id)));
+    assert.deepEqual([t.tree.getTreeItem(alice).label, t.tree.getTreeItem(alice).description], ['alice', '1 repository']);
+    const [app] = await children(t.tree, alice);
+    assert.deepEqual([app.kind, t.tree.getTreeItem(app).label], ['repository', 'app']);
+    assert.equal(t.tree.getParent(app)?.id, alice.id, 'revealed under its namespace');
     hub.log.length = 0;
     const repo = await repositoryNode(t.tree, host, 'alice/app');
     const tags = (await children(t.tree, repo)).flatMap((n) => (n.kind === 'tag' ? [n.tag] : []));

@@ -17,6 +17,14 @@ export interface RepositoryNode {
   readonly repository: string;
 }
 
+/** A namespace (a user, an organisation, a group) of a service whose repositories belong to one: Docker Hub, GHCR, GitLab. */
+export interface NamespaceNode {
+  readonly kind: 'namespace';
+  readonly id: string;
+  readonly registry: string;
+  readonly namespace: string;
+}
+
 export interface TagNode {
   readonly kind: 'tag';
   readonly id: string;
@@ -113,10 +121,11 @@ export function errorCause(code: string | undefined): ErrorCause | undefined {
   return undefined;
 }
 
-export type ExplorerNode = RegistryNode | RepositoryNode | TagNode | PlatformNode | ReferrerGroupNode | ReferrerNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
+export type ExplorerNode = RegistryNode | NamespaceNode | RepositoryNode | TagNode | PlatformNode | ReferrerGroupNode | ReferrerNode | UntaggedGroupNode | ManifestNode | LoadMoreNode | MessageNode;
 
 export const registryNodeId = (registry: string): string => `r|${registry}`;
 export const repositoryNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}`;
+export const namespaceNodeId = (registry: string, namespace: string): string => `r|${registry}|@ns:${namespace}`;
 export const tagNodeId = (registry: string, repository: string, tag: string): string => `r|${registry}|${repository}|${tag}`;
 export const platformNodeId = (registry: string, repository: string, tag: string, digest: string): string => `${tagNodeId(registry, repository, tag)}|@${digest}`;
 export const untaggedNodeId = (registry: string, repository: string): string => `r|${registry}|${repository}|@untagged`;
@@ -133,6 +142,8 @@ export function contextValue(node: ExplorerNode, flags: { multiArch?: boolean; f
   switch (node.kind) {
     case 'registry':
       return flags.filtered ? 'registry.filtered' : 'registry';
+    case 'namespace':
+      return 'namespace';
     case 'repository':
       return flags.filtered ? 'repository.filtered' : 'repository';
     case 'tag':
@@ -211,6 +222,28 @@ export function repositoryChildren(
 }
 
 export { sortTags, type TagSort };
+
+/** Services whose repositories belong to a namespace (a user, an organisation, a group): the tree groups them. */
+export const NAMESPACED_PROVIDERS: readonly string[] = ['dockerhub', 'ghcr', 'gitlab'];
+
+/** `alice` of `alice/app` (a name without a slash is its own namespace). */
+export function namespaceOf(repository: string): string {
+  const i = repository.indexOf('/');
+  return i < 0 ? repository : repository.slice(0, i);
+}
+
+/** The name under its namespace: `app` of `alice/app`, `tools/cli` of `acme/tools/cli`. */
+export function nameInNamespace(repository: string): string {
+  const i = repository.indexOf('/');
+  return i < 0 ? repository : repository.slice(i + 1);
+}
+
+/** The namespaces of `repositories`, A→Z, each with how many repositories it has. */
+export function namespacesOf(repositories: readonly string[]): { namespace: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of repositories) counts.set(namespaceOf(r), (counts.get(namespaceOf(r)) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, count]) => ({ namespace, count }));
+}
 
 /**
  * Tags most recent first by `timeOf`; tags without a time keep their order (the version order they came in) after

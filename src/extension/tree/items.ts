@@ -6,12 +6,14 @@ import {
   age,
   contextValue,
   middleDigest,
+  nameInNamespace,
   registryNodeId,
   sharedLabel,
   tagDescription,
   type LoadMoreNode,
   type ManifestNode,
   type MessageNode,
+  type NamespaceNode,
   type PlatformNode,
   type ReferrerGroupNode,
   type ReferrerNode,
@@ -98,8 +100,20 @@ export function registryItem(state: TreeState, node: RegistryNode, entry: { url?
   return item;
 }
 
-export function repositoryItem(state: TreeState, node: RepositoryNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.repository, vscode.TreeItemCollapsibleState.Collapsed);
+/** A namespace of Docker Hub, GHCR or GitLab: a user, an organisation, a group. */
+export function namespaceItem(node: NamespaceNode, repositories: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.namespace, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('organization');
+  item.contextValue = contextValue(node);
+  item.description = repositories === 1 ? t('1 repository') : t('{0} repositories', repositories);
+  item.tooltip = `${node.registry}/${node.namespace}`;
+  return item;
+}
+
+/** A repository row; under a namespace it is labelled with the rest of its name (`app` under `alice`). */
+export function repositoryItem(state: TreeState, node: RepositoryNode, underNamespace = false): vscode.TreeItem {
+  const item = new vscode.TreeItem(underNamespace ? nameInNamespace(node.repository) : node.repository, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = new vscode.ThemeIcon('package');
   const s = state.peek(node.registry);

@@ -5,6 +5,10 @@ import { capitalise, describeError, isReferrerTag, isRegistryError, platformName
 import {
   errorCause,
   manifestNodeId,
+  namespaceNodeId,
+  namespaceOf,
+  namespacesOf,
+  NAMESPACED_PROVIDERS,
   platformNodeId,
   referrerGroupNodeId,
   referrerNodeId,
@@ -24,11 +28,12 @@ import {
   type RepositoryNode,
   type TagNode,
   type UntaggedGroupNode,
+  type NamespaceNode,
   type ReferrerGroupNode,
   type ReferrerNode,
 } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
-import { loadMoreItem, manifestItem, messageItem, platformItem, referrerGroupItem, referrerItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
+import { loadMoreItem, manifestItem, messageItem, namespaceItem, platformItem, referrerGroupItem, referrerItem, registryItem, repositoryItem, tagItem, tagTooltip, untaggedGroupItem } from './items';
 import { allReferrerTags } from './repo-state';
 import { Redraws } from './redraws';
 import { TreeState } from './state';
@@ -94,7 +99,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       this.state.forgetAll();
       return this.changed();
     }
-    const repository = node.kind === 'registry' ? undefined : node.repository;
+    const repository = node.kind === 'registry' || node.kind === 'namespace' ? undefined : node.repository;
     if (repository === undefined) {
       this.state.forgetRegistry(node.registry);
       return this.changed(node.registry);
@@ -172,7 +177,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
     if (node.kind === 'registry') return undefined;
-    if (node.kind === 'repository') return this.nodes.get(registryNodeId(node.registry));
+    if (node.kind === 'namespace') return this.nodes.get(registryNodeId(node.registry));
+    if (node.kind === 'repository') return this.nodes.get(this.namespaced(node.registry) ? namespaceNodeId(node.registry, namespaceOf(node.repository)) : registryNodeId(node.registry));
     if (node.kind === 'manifest') return this.nodes.get(untaggedNodeId(node.registry, node.repository));
     if (node.kind === 'platform' || node.kind === 'referrer') return this.nodes.get(tagNodeId(node.registry, node.repository, node.tag));
     if (node.kind === 'tag' && isReferrerTag(node.tag)) return this.nodes.get(referrerGroupNodeId(node.registry, node.repository));
@@ -184,6 +190,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.redraws.fetching();
     try {
       if (node.kind === 'registry') return await this.repositoryNodes(node);
+      if (node.kind === 'namespace') return this.namespaceChildren(node);
       if (node.kind === 'repository') return await this.tagNodes(node);
       if (node.kind === 'untagged') return this.manifestNodes(node);
       if (node.kind === 'tag') return [...(await this.platformNodes(node)), ...(await this.referrerNodes(node))];
@@ -220,7 +227,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     const out: ExplorerNode[] = [];
     if (s.filter) out.push(this.filterNote(node.registry, undefined, t('Filtered by "{0}": {1} of {2} repositories', s.filter, names.length, repositoryList(s.catalog.items, manual).length)));
     if (s.catalog.error) out.push(this.errorNode(node.registry, undefined, s.catalog.error));
-    out.push(...repositoryChildren(node.registry, names, s.catalog.next !== undefined).map((n) => this.intern(n)));
+    if (this.namespaced(node.registry)) out.push(...this.namespaceNodes(node.registry, names, s.catalog.next !== undefined));
+    else out.push(...repositoryChildren(node.registry, names, s.catalog.next !== undefined).map((n) => this.intern(n)));
     if (names.length === 0 && !s.catalog.error) {
       const info = (note: MessageNode['note'], message: string): MessageNode => this.note(node.registry, undefined, { severity: 'info', message, note }, note!);
       if (s.filter && (s.catalog.items.length > 0 || manual.length > 0)) {
@@ -229,6 +237,31 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       else if (!s.catalog.next) out.push(info('noRepositories', t('No repositories yet')));
     }
     return out;
+  }
+
+  /** Whether the registry's repositories are grouped by namespace (Docker Hub, GHCR, GitLab). */
+  private namespaced(registry: string): boolean {
+    return NAMESPACED_PROVIDERS.includes(this.state.peek(registry)?.provider ?? '');
+  }
+
+  /** A namespace row per namespace of `names` (then Load more… when the service has more). */
+  private namespaceNodes(registry: string, names: readonly string[], hasMore: boolean): ExplorerNode[] {
+    const out: ExplorerNode[] = namespacesOf(names).map(({ namespace }) => this.intern<NamespaceNode>({ kind: 'namespace', id: namespaceNodeId(registry, namespace), registry, namespace }));
+    if (hasMore) out.push(...repositoryChildren(registry, [], true));
+    return out;
+  }
+
+  /** The repositories of one namespace, as the registry's list (and filter) has them. */
+  private namespaceChildren(node: NamespaceNode): ExplorerNode[] {
+    const s = this.state.session(node.registry);
+    const names = repositoryList(s.catalog.items, s.entry.repositories ?? [], s.filter).filter((r) => namespaceOf(r) === node.namespace);
+    return repositoryChildren(node.registry, names, false).map((n) => this.intern(n));
+  }
+
+  /** How many repositories the namespace row says it has. */
+  namespaceCount(node: NamespaceNode): number {
+    const s = this.state.peek(node.registry);
+    return s ? repositoryList(s.catalog.items, s.entry.repositories ?? [], s.filter).filter((r) => namespaceOf(r) === node.namespace).length : 0;
   }
 
   private async tagNodes(node: RepositoryNode): Promise<ExplorerNode[]> {
@@ -313,8 +346,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     switch (node.kind) {
       case 'registry':
         return registryItem(this.state, node, this.state.peek(node.registry)?.entry ?? this.deps.settings().registries.find((r) => r.key === node.registry));
+      case 'namespace':
+        return namespaceItem(node, this.namespaceCount(node));
       case 'repository':
-        return repositoryItem(this.state, node);
+        return repositoryItem(this.state, node, this.namespaced(node.registry));
       case 'tag':
         return tagItem(this.state, node);
       case 'platform':

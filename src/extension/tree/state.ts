@@ -155,7 +155,9 @@ export class TreeState {
         s.catalog.items.push(...page.items.filter((r) => !s.catalog.items.includes(r)));
         s.catalog.next = page.next;
         s.catalog.error = undefined;
-        void client.provider().then((p) => this.noteProvider(s, p.name), () => undefined);
+        // Known before the rows are drawn: on Docker Hub, GHCR and GitLab they are grouped by namespace.
+        const provider = await client.provider().catch(() => undefined);
+        if (provider) s.provider = provider.name;
       } catch (e) {
         if (generation !== s.generation) return;
         if (isRegistryError(e, 'CATALOG_UNAVAILABLE')) s.catalog.unavailable = true;

@@ -31,13 +31,13 @@ import {
 } from './commands';
 import { initFeedback } from './commands/feedback';
 import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
-import type { CredentialStore } from '../engine';
+import type { CredentialStore, Quota } from '../engine';
 import { createLog } from './log';
 import { ManifestDocumentProvider, SCHEME, showAsJson } from './manifestProvider';
 import type { ExplorerNode, LoadMoreNode } from './model/nodes';
 import { secretCredentialStore } from './secrets';
 import { RegistryTreeProvider } from './tree/provider';
-import { testHooks, type TestHooks } from './ui';
+import { notify, testHooks, type TestHooks } from './ui';
 
 export const VIEW_ID = 'registryExplorer.registries';
 
@@ -59,6 +59,12 @@ export interface ExplorerApi {
   readonly logUri?: vscode.Uri;
 }
 
+/** "registry-1.docker.io: 8 of 200 requests to the service’s API are left until 14:30." */
+function lowQuotaText(registry: string, q: Quota): string {
+  const until = q.resetsAt ? vscode.l10n.t(' until {0}', q.resetsAt.toLocaleTimeString()) : '';
+  return vscode.l10n.t('{0}: {1} of {2} requests to the service’s API are left{3}. Browsing on may be refused until then.', registry, q.remaining, q.limit, until);
+}
+
 function updateContextKeys(view: vscode.TreeView<ExplorerNode>): void {
   void vscode.commands.executeCommand('setContext', 'registryExplorer.configured', currentSettings().registries.length > 0);
   void vscode.commands.executeCommand('setContext', 'registryExplorer.tagSelected', view.selection.some((n) => n.kind === 'tag'));
@@ -73,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
     settings: currentSettings,
     createClient: (entry, settings) => newClient(explorerDeps, entry, settings),
     log,
+    lowQuota: (registry, q) => notify('warning', lowQuotaText(registry, q)),
   });
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   let lastSelection: readonly ExplorerNode[] = [];

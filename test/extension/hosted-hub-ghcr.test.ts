@@ -59,6 +59,22 @@ describe('Registry Explorer: Docker Hub (fake Hub API)', function () {
     assert.ok(hub.requests({ method: 'GET' }).length <= 2, 'one page of tags (and perhaps a token)');
   });
 
+  it('says once, in words, when few requests to the Hub API are left', async () => {
+    hub.setRemaining(5);
+    t.hooks.messages.length = 0;
+    const repo = await repositoryNode(t.tree, host, 'alice/app');
+    t.tree.refresh(repo);
+    await children(t.tree, await repositoryNode(t.tree, host, 'alice/app'));
+    const warned = t.hooks.messages.filter((m) => /requests to the service’s API are left/.test(m.message));
+    assert.equal(warned.length, 1, JSON.stringify(t.hooks.messages));
+    assert.match(warned[0].message, /: \d of 10000 requests to the service’s API are left until /);
+    assert.equal(warned[0].severity, 'warning');
+    t.tree.refresh(repo);
+    await children(t.tree, await repositoryNode(t.tree, host, 'alice/app'));
+    assert.equal(t.hooks.messages.filter((m) => /are left/.test(m.message)).length, 1, 'once per quota window');
+    hub.setRemaining(10_000);
+  });
+
   it('Delete Image untags every tag of the image through the Hub API, after a modal that says Hub keeps the data', async () => {
     const repo = await repositoryNode(t.tree, host, 'alice/app');
     const state = answerWith(t.hooks, { 'delete.confirm': true });

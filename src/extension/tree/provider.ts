@@ -1,7 +1,7 @@
 // The Registries view's TreeDataProvider: registry → repositories → tags. Thin: it asks the loaded state
 // (./state.ts) for children, draws them with ./items.ts, keeps one node object per id, and coalesces redraws.
 import * as vscode from 'vscode';
-import { capitalise, describeError, isReferrerTag, isRegistryError, platformName, type DigestInfo, type ManifestRow, type PingResult, type Referrer, type RegistryClient } from '../../engine';
+import { capitalise, describeError, isReferrerTag, isRegistryError, platformName, type DigestInfo, type ManifestRow, type PingResult, type Quota, type Referrer, type RegistryClient } from '../../engine';
 import {
   errorCause,
   manifestNodeId,
@@ -42,6 +42,8 @@ const t = vscode.l10n.t;
 
 export interface TreeDeps {
   settings(): ExplorerSettings;
+  /** Says that the service's API has few requests left (the tree reads on regardless). */
+  lowQuota?(registry: string, quota: Quota): void;
   createClient(entry: RegistryEntry, settings: ExplorerSettings): Promise<RegistryClient>;
   log: { debug(m: string): void; warn(m: string): void };
 }

@@ -132,4 +132,6 @@ export interface Session {
   repos: Map<string, RepoState>;
   /** Bumped on refresh so late answers from before it are dropped. */
   generation: number;
+  /** The quota window (its reset time) already warned about, if any. */
+  quotaWarned?: number;
 }

@@ -2,7 +2,7 @@
 // repository its state (./repo-state.ts), loaded here: tags, digests in the background, untagged manifests, and
 // details for hover and rows. No `vscode` import: the provider (./provider.ts) asks this cache and redraws when it
 // says something changed.
-import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type Referrer, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
+import { errorSentence, isRegistryError, limitsManifestReads, mapLimit, readManifests, readSnapshot, type RepositorySnapshot, sortTags, untaggedGarbage, type DigestInfo, type PingResult, type Provider, type Quota, type Referrer, type ProviderName, type RegistryClient, type TagDetail } from '../../engine';
 import { newestFirst, nextShown } from '../model/nodes';
 import type { ExplorerSettings, RegistryEntry } from '../model/settings';
 import { platformImages, readReferrers, readTagDetails, type PlatformImage } from './details';
@@ -19,6 +19,8 @@ export interface TreeStateDeps {
   log: { debug(m: string): void; warn(m: string): void };
   /** Something under a registry (and repository, when given) changed: redraw it. */
   changed(registry?: string, repository?: string, soon?: boolean): void;
+  /** The service's API has few requests left (Docker Hub, GitHub, GitLab): said once per registry and quota window. */
+  lowQuota?(registry: string, quota: Quota): void;
   /** Only these tag rows of a repository changed (their age and size came in): redraw them, without hurry. */
   rowsChanged(registry: string, repository: string, tags: readonly string[]): void;
 }
@@ -171,6 +173,16 @@ export class TreeState {
     return s.catalog.loading;
   }
 
+  /** Tells once per quota window when a tenth (at least 10) or less of the service's API requests are left. */
+  private checkQuota(s: Session, provider: Provider): void {
+    const q = provider.quota?.();
+    if (!q || q.remaining > Math.max(10, q.limit / 10)) return;
+    const window = q.resetsAt?.getTime() ?? 0;
+    if (s.quotaWarned === window) return;
+    s.quotaWarned = window;
+    this.deps.lowQuota?.(s.entry.key, q);
+  }
+
   /** The repository row says "N tags": redrawn when the count it shows changes. */
   private noteCount(s: Session, repository: string, count: number): void {
     if (s.counts.get(repository) === count) return;
@@ -214,6 +226,7 @@ export class TreeState {
         r.shown = Math.min(this.tagsOf(s, repository, r).length, settings.pageSize);
         r.error = undefined;
         this.noteCount(s, repository, r.sorted.length);
+        this.checkQuota(s, provider);
       } catch (e) {
         r.error = e;
       } finally {

@@ -88,6 +88,20 @@ describe('Registry Explorer: wizards', function () {
       assert.ok(asked.slice(1).every((r) => r.title === `Add Registry ${hostOf(basic.url)}` && r.canGoBack));
     });
 
+    it('on ghcr.io and Docker Hub the password step names the token to give and its scopes (Escape there saves nothing)', async () => {
+      for (const [url, words] of [
+        ['ghcr.io', /GitHub personal access token \(classic\) for octo: read:packages, and delete:packages to delete/],
+        ['docker.io', /Docker Hub personal access token for octo \(Read, Write, Delete to delete images\)/],
+      ] as const) {
+        const asked = script(t.hooks, { 'addRegistry.url': url, 'addRegistry.auth': 'User name and password', 'addRegistry.username': 'octo', 'addRegistry.password': undefined });
+        assert.equal(await addRegistry(), undefined);
+        const step = asked.find((r) => r.id === 'addRegistry.password');
+        assert.match(step?.message ?? '', words);
+        assert.deepEqual(registriesSetting(), []);
+        clearAnswers(t.hooks);
+      }
+    });
+
     it('Back returns to each earlier step with its answer filled in', async () => {
       const asked = script(t.hooks, {
         'addRegistry.url': (_r: PromptRequest, n: number) => (n === 1 ? basic.url : undefined),

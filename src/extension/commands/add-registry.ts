@@ -55,7 +55,7 @@ function addressStep(existing: ReadonlySet<string>): WizardStep<AddAnswers> {
 }
 
 function addSteps(existing: ReadonlySet<string>): WizardStep<AddAnswers>[] {
-  return [addressStep(existing), ...loginSteps<AddAnswers>('addRegistry', (s) => t('Add Registry {0}', hostOf(s)))];
+  return [addressStep(existing), ...loginSteps<AddAnswers>('addRegistry', (s) => t('Add Registry {0}', hostOf(s)), hostOf)];
 }
 
 /** Resolves with the registry key when it was added. */

@@ -3,7 +3,7 @@
 // the question when a login was given to a registry that asked for none. The password or token typed lives in
 // the wizard's state in memory only; the commands save it nowhere but SecretStorage.
 import * as vscode from 'vscode';
-import { capitalise, describeError, errorSentence, registryKey, type Credential, type PingResult } from '../../engine';
+import { capitalise, describeError, DOCKER_HUB, errorSentence, registryKey, type Credential, type PingResult } from '../../engine';
 import { currentSettings, newClient, type Explorer } from '../explorer';
 import type { LoginStep } from '../model/recovery';
 import type { RegistryEntry } from '../model/settings';
@@ -40,7 +40,15 @@ const required = (what: string) => (value: string) => (value.trim() ? undefined 
  * The login steps, ids `<idPrefix>.auth|username|password|token`, each titled `title(state)` (it names the
  * registry). A resumed step shows the notice: the auth step before its question, the others under the box.
  */
-export function loginSteps<S extends LoginAnswers>(idPrefix: string, title: (state: S) => string): WizardStep<S>[] {
+/** The password step's prompt: on Docker Hub, GHCR and GitLab.com it names the token to give and its scopes. */
+function passwordPrompt(host: string | undefined, username: string): string {
+  if (host === DOCKER_HUB || host === 'docker.io') return t('Docker Hub personal access token for {0} (Read, Write, Delete to delete images)', username);
+  if (host === 'ghcr.io') return t('GitHub personal access token (classic) for {0}: read:packages, and delete:packages to delete', username);
+  if (host === 'registry.gitlab.com') return t('GitLab access token for {0}: read_api, and api to untag', username);
+  return t('Password or access token for {0}', username);
+}
+
+export function loginSteps<S extends LoginAnswers>(idPrefix: string, title: (state: S) => string, host?: (state: S) => string | undefined): WizardStep<S>[] {
   return [
     {
       name: 'auth',
@@ -76,7 +84,7 @@ export function loginSteps<S extends LoginAnswers>(idPrefix: string, title: (sta
       async ask(s, at) {
         const password = await stepInput(
           `${idPrefix}.password`,
-          { ...at, title: title(s), prompt: t('Password or access token for {0}', s.username ?? ''), password: true, value: s.password, validate: required(t('password')) },
+          { ...at, title: title(s), prompt: passwordPrompt(host?.(s), s.username ?? ''), password: true, value: s.password, validate: required(t('password')) },
           at.session,
         );
         return outcomeOf(password, (v) => (s.password = v));

@@ -73,7 +73,7 @@ export async function editCredentials(explorer: Explorer, node?: ExplorerNode): 
   const saved = await explorer.secrets.get(entry.key);
   const username = saved?.username ?? entry.username;
   const state: LoginAnswers = { username, auth: saved?.registryToken ? 'token' : username ? 'password' : undefined };
-  const steps = loginSteps<LoginAnswers>('editCredentials', () => t('Edit Credentials for {0}', entry.key));
+  const steps = loginSteps<LoginAnswers>('editCredentials', () => t('Edit Credentials for {0}', entry.key), () => entry.key);
   const session = new StepSession();
   try {
     let resume: { at?: string; notice?: string } = {};

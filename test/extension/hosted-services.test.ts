@@ -1,12 +1,14 @@
-// Docker Hub and GHCR in a real VS Code, through FAKE service APIs (test/support/fake-dockerhub.ts, fake-ghcr.ts,
-// built from their published descriptions) in front of a real registry: the repositories come from the service's
+// Docker Hub, GHCR and GitLab in a real VS Code, through FAKE service APIs (test/support/fake-dockerhub.ts,
+// fake-ghcr.ts, fake-gitlab.ts, built from their published descriptions) in front of a real registry: the repositories come from the service's
 // list (no catalog), Delete Image goes through the service (Hub: every tag untagged, and the modal says Hub keeps the
-// data; GHCR: the package version), and Untag on GHCR says it has none.
+// data; GHCR: the package version), Untag on GHCR says it has none, and GitLab is found from its token realm with its
+// projects' repositories grouped and its tags' times from the registry's list, and untags through its API.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeleteOutcome } from '../../src/extension/commands';
 import { startFakeDockerHub, type FakeDockerHub } from '../support/fake-dockerhub';
 import { fakeClassicToken, startFakeGhcr, type FakeGhcr } from '../support/fake-ghcr';
+import { startFakeGitlab, type FakeGitlab } from '../support/fake-gitlab';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage, pushManifest } from '../support/seed';
 import { storedRepository } from '../support/registry-storage';
@@ -132,5 +134,51 @@ describe('Registry Explorer: GHCR (fake GitHub packages API)', function () {
     assert.deepEqual(asked.asked, [], 'nothing is asked');
     assert.match(messagesText(t.hooks), /GHCR has no way to remove one tag/);
     assert.ok(await headTag(reg.url, 'octo/app', 'v2'));
+  });
+});
+
+describe('Registry Explorer: GitLab (fake GitLab over a real registry)', function () {
+  this.timeout(90_000);
+  let t: TestApi;
+  let reg: TestRegistry;
+  let gitlab: FakeGitlab;
+  let host: string;
+  const TOKEN = { token: 'glpat-host-gitlab-token-6', scopes: ['api'] };
+
+  before(async () => {
+    reg = await startRegistry({ auth: 'none' });
+    await pushImage(reg, 'group/app', ['v1'], { salt: 'host-gitlab-1', created: new Date('2026-01-02T03:04:05Z') });
+    await pushImage(reg, 'group/app', ['v2', 'latest'], { salt: 'host-gitlab-2' });
+    gitlab = await startFakeGitlab({ registry: reg, projects: ['group/app'], tokens: [TOKEN] });
+    host = hostOf(gitlab.url);
+    t = await explorerApi();
+    await t.credentials.set(host, { username: 'alice', password: TOKEN.token });
+    // No provider named: it is found from the registry's /jwt/auth realm.
+    await setRegistries([{ url: gitlab.url, username: 'alice' }]);
+    t.tree.refresh();
+  });
+  afterEach(() => clearAnswers(t.hooks));
+  after(async () => {
+    await setRegistries([]);
+    await t.credentials.delete(host);
+    await gitlab?.stop();
+    await reg?.stop();
+  });
+
+  it('is found from its realm; repositories under their group; tags with times from the registry’s list; Untag through the API', async () => {
+    const top = await children(t.tree, await registryNode(t.tree, host));
+    assert.deepEqual(top.map((n) => (n.kind === 'namespace' ? n.namespace : n.kind)), ['group']);
+    const repo = await repositoryNode(t.tree, host, 'group/app');
+    assert.equal(t.tree.getTreeItem(repo).label, 'app');
+    const tags = (await children(t.tree, repo)).flatMap((n) => (n.kind === 'tag' ? [n.tag] : []));
+    assert.deepEqual(tags, ['latest', 'v1', 'v2'], 'not semver: A→Z');
+    assert.match(String(t.tree.getTreeItem(await tagNode(t.tree, repo, 'v2')).description), /^= latest · /);
+
+    const state = answerWith(t.hooks, { 'untag.confirm': true });
+    await vscode.commands.executeCommand('registryExplorer.untag', await tagNode(t.tree, repo, 'latest'));
+    assert.deepEqual(state.unexpected, []);
+    assert.equal(await headTag(reg.url, 'group/app', 'latest'), undefined, 'the tag is gone');
+    assert.ok(await headTag(reg.url, 'group/app', 'v2'), 'its image and other tag stay');
+    assert.ok(gitlab.requests({ server: 'gitlab', method: 'DELETE' }).length >= 1, 'through the GitLab API');
   });
 });

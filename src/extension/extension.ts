@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   context.subscriptions.push(view.onDidChangeSelection((e) => (lastSelection = e.selection)));
   const selection = (): readonly ExplorerNode[] => (view.selection.length > 0 ? view.selection : lastSelection.filter((n) => tree.isShown(n)));
   const explorer: Explorer = { context, log, secrets, tree, view, selection };
-  initFeedback(context.globalState);
+  initFeedback(context.globalState, (registry) => tree.providerName(registry));
 
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(`registryExplorer.${id}`, fn as (...args: unknown[]) => unknown));

@@ -14,6 +14,7 @@ import { startRegistry, type RegistryAuth, type TestRegistry } from '../support/
 import { seedStandard, type StandardDataset } from '../support/seed';
 import { flows as actionFlows } from './actions-flows';
 import { hostedAcr, startHostedAcr, withHostedAcr } from './hosted';
+import { hostedHub } from './hosted-hub';
 import { flows as previewFlows } from './preview-flows';
 import { flows as wizardFlows } from './wizard-flows';
 import { expectedPrune, expectedTagOrder, without, type Fate } from './expectations';
@@ -607,6 +608,7 @@ export const flows: Flow[] = [
   prune,
   openManifest,
   hostedAcr,
+  hostedHub,
   // Each of these starts (and stops) the registries it needs.
   ...wizardFlows,
   ...actionFlows,

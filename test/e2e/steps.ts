@@ -205,6 +205,40 @@ export function readUserSettings(userDataDir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
+/** The user settings as JSON text, with `fields` set on the entry of the registries setting whose address is `host`. */
+export function settingsWithRegistryFields(userDataDir: string, host: string, fields: Record<string, unknown>): string {
+  const settings = readUserSettings(userDataDir);
+  const entries = settings['registryExplorer.registries'];
+  const entry = Array.isArray(entries) ? (entries as Record<string, unknown>[]).find((e) => typeof e.url === 'string' && e.url.replace(/^https?:\/\//, '') === host) : undefined;
+  if (!entry) throw new Error(`the user settings list no registry ${host}`);
+  Object.assign(entry, fields);
+  return JSON.stringify(settings, null, 2) + '\n';
+}
+
+/**
+ * Replaces the whole user settings.json with `text` as a user edits it: Preferences: Open User Settings (JSON), select
+ * all, paste, save, close; returns once the file holds it. VS Code applies what it saved itself at once (code-server
+ * does not notice a write to the file from outside).
+ */
+export async function editUserSettingsJson(page: Page, userDataDir: string, text: string): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await editor.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await page.keyboard.press('Control+S'); // the web's auto save may have saved it already
+  const file = join(userDataDir, 'User', 'settings.json');
+  const deadline = Date.now() + UI_TIMEOUT;
+  while (readFileSync(file, 'utf8').trim() !== text.trim()) {
+    if (Date.now() > deadline) throw new Error('the user settings.json edited in VS Code was not saved');
+    await page.waitForTimeout(100);
+  }
+  await runCommand(page, 'View: Close Editor');
+}
+
 /** Every file under `dir` whose content contains `needle` (to prove a secret was written nowhere on disk). */
 export function filesContaining(dir: string, needle: string, limitBytes = 20 * 1024 * 1024): string[] {
   const hits: string[] = [];

@@ -23,9 +23,13 @@ let remembered: vscode.Memento | undefined;
 /** Registries told about garbage collection in this window: the advice is given once per registry. */
 const told = new Set<string>();
 
-export function initFeedback(state: vscode.Memento): void {
+/** The provider speaking for a registry, when known: only a plain distribution registry needs garbage collection. */
+let providerOf: (registry: string) => string | undefined = () => undefined;
+
+export function initFeedback(state: vscode.Memento, provider?: (registry: string) => string | undefined): void {
   remembered = state;
   told.clear();
+  if (provider) providerOf = provider;
 }
 
 export interface GcHint {
@@ -41,7 +45,8 @@ export interface GcHint {
  * window, never again after "Don't Show Again". Empty when it is not due.
  */
 export function gcHint(registries: string[]): GcHint {
-  const due = registries.filter((r) => isSelfHostedDistribution(r) && !told.has(r));
+  // A hosted service (known by its host, or by the provider that answered for it) has no garbage collection to run.
+  const due = registries.filter((r) => isSelfHostedDistribution(r) && (providerOf(r) ?? 'distribution') === 'distribution' && !told.has(r));
   if (due.length === 0 || remembered?.get<boolean>(GC_DISMISSED)) return {};
   for (const r of due) told.add(r);
   const about = t('About Garbage Collection');

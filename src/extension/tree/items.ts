@@ -80,6 +80,9 @@ function rowWords(when: Date | undefined, d: TagDetail | undefined, read: TagDet
   return [when ? agoText(when) : '', size !== undefined ? formatSize(size) : ''].filter(Boolean);
 }
 
+/** How the registry row names a hosted service. */
+const PROVIDER_LABELS: Record<string, string> = { acr: 'ACR', harbor: 'Harbor', dockerhub: 'Docker Hub', ghcr: 'GHCR', gitlab: 'GitLab' };
+
 export function registryItem(state: TreeState, node: RegistryNode, entry: { url?: string; username?: string; insecure?: boolean; caFile?: string; provider?: string } | undefined): vscode.TreeItem {
   const s = state.peek(node.registry);
   const item = new vscode.TreeItem(node.registry, vscode.TreeItemCollapsibleState.Collapsed);
@@ -87,7 +90,7 @@ export function registryItem(state: TreeState, node: RegistryNode, entry: { url?
   item.iconPath = new vscode.ThemeIcon('server');
   item.contextValue = contextValue(node, { filtered: s?.filter !== undefined });
   const who = entry?.username ?? t('anonymous');
-  const provider = s?.provider && s.provider !== 'distribution' ? ` · ${s.provider === 'acr' ? 'ACR' : 'Harbor'}` : '';
+  const provider = s?.provider && s.provider !== 'distribution' ? ` · ${PROVIDER_LABELS[s.provider] ?? s.provider}` : '';
   item.description = (s?.filter ? t('{0} · filter: {1}', who, s.filter) : who) + provider;
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${node.registry}**\n\n`);

@@ -168,6 +168,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     return node;
   }
 
+  /** The provider that answered for `registry`, once known. */
+  providerName(registry: string): string | undefined {
+    return this.state.peek(registry)?.provider;
+  }
+
   /** Whether `node` is the tree's current element for its id (not one a refresh has since replaced or dropped). */
   isShown(node: ExplorerNode): boolean {
     return this.nodes.get(node.id) === node;

@@ -159,7 +159,7 @@ export class TreeState {
         s.catalog.error = undefined;
         // Known before the rows are drawn: on Docker Hub, GHCR and GitLab they are grouped by namespace.
         const provider = await client.provider().catch(() => undefined);
-        if (provider) s.provider = provider.name;
+        if (provider) this.noteProvider(s, provider.name);
       } catch (e) {
         if (generation !== s.generation) return;
         if (isRegistryError(e, 'CATALOG_UNAVAILABLE')) s.catalog.unavailable = true;

@@ -35,6 +35,10 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
    * own list then tells (it succeeds for a good login, and fails with the real reason for a bad one).
    */
   async function orProviderRepositories<T>(v2: () => Promise<T>, wrap: (names: string[]) => T, signal?: AbortSignal): Promise<T> {
+    // A service whose repositories belong to namespaces (Docker Hub, GHCR, GitLab) lists them itself, with what it
+    // knows of each; asked first when that provider is named or already known (detecting it costs requests).
+    const known = options.provider && options.provider !== 'auto' ? await getProvider(signal) : provider ? await provider.catch(() => undefined) : undefined;
+    if (known?.ownRepositoryList && known.listRepositories) return wrap(await known.listRepositories(signal));
     try {
       return await v2();
     } catch (e) {

@@ -15,4 +15,4 @@ export { httpsFailureMeansPlainHttp } from './transport';
 export { mapLimit } from './concurrency';
 export { redact } from './redact';
 export type * from './types';
-export { checkProviderChoice, PROVIDER_CHOICES, type Lock, type ManifestDetail, type Provider, type ProviderChoice, type ProviderName, type Quota, type TagDetail } from './providers';
+export { checkProviderChoice, PROVIDER_CHOICES, type Lock, type ManifestDetail, type Provider, type ProviderChoice, type ProviderName, type Quota, type RepositoryFacts, type TagDetail } from './providers';

@@ -52,6 +52,8 @@ describe('Registry Explorer: Docker Hub (fake Hub API)', function () {
     assert.deepEqual([t.tree.getTreeItem(alice).label, t.tree.getTreeItem(alice).description], ['alice', '1 repository']);
     const [app] = await children(t.tree, alice);
     assert.deepEqual([app.kind, t.tree.getTreeItem(app).label], ['repository', 'app']);
+    // Hub's own list says how often it was pulled and when it was last updated.
+    assert.match(String(t.tree.getTreeItem(app).description), /(^|· )0 pulls · updated (just now|\d+ \w+ ago)$/);
     assert.equal(t.tree.getParent(app)?.id, alice.id, 'revealed under its namespace');
     hub.log.length = 0;
     const repo = await repositoryNode(t.tree, host, 'alice/app');

@@ -103,6 +103,13 @@ export function registryItem(state: TreeState, node: RegistryNode, entry: { url?
   return item;
 }
 
+/** 1234 → "1.2k", 5600000 → "5.6M": a pull count at a glance. */
+function pullCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)}M`;
+}
+
 /** A namespace of Docker Hub, GHCR or GitLab: a user, an organisation, a group. */
 export function namespaceItem(node: NamespaceNode, repositories: number): vscode.TreeItem {
   const item = new vscode.TreeItem(node.namespace, vscode.TreeItemCollapsibleState.Collapsed);
@@ -125,10 +132,16 @@ export function repositoryItem(state: TreeState, node: RepositoryNode, underName
   const r = s?.repos.get(node.repository);
   // While it reloads, the count it last had: the row does not lose its "N tags" on every refresh.
   const count = r?.loaded && !r.error ? r.sorted.length : s?.counts.get(node.repository);
+  const words: string[] = [];
   if (count !== undefined) {
     const shown = filter && r?.loaded && s ? state.tagsOf(s, node.repository, r).length : undefined;
-    item.description = shown !== undefined ? t('{0} of {1} tags', shown, count) : r?.incomplete ? t('{0} tags (incomplete)', count) : t('{0} tags', count);
+    words.push(shown !== undefined ? t('{0} of {1} tags', shown, count) : r?.incomplete ? t('{0} tags (incomplete)', count) : t('{0} tags', count));
   }
+  // What the service's own list says (Docker Hub): pulls and the last update.
+  const facts = s?.facts?.(node.repository);
+  if (facts?.pulls !== undefined) words.push(facts.pulls === 1 ? t('1 pull') : t('{0} pulls', pullCount(facts.pulls)));
+  if (facts?.updated) words.push(t('updated {0}', agoText(facts.updated)));
+  if (words.length) item.description = words.join(' · ');
   item.tooltip = `${node.registry}/${node.repository}`;
   return item;
 }

@@ -1,7 +1,7 @@
 // One registry's session as the tree has loaded it (its client, catalog, filters), and one repository: its tags (sorted, paged, maybe incomplete), their digests as they arrive,
 // the tags sharing each digest (kept up to date as digests arrive, so drawing a row costs nothing), what the
 // provider says of each tag, its untagged manifests, and details read for hover and rows. Plain data, no `vscode`.
-import type { DigestInfo, Listing, ManifestInfo, ManifestRow, PingResult, ProviderName, Referrer, RegistryClient, TagDetail } from '../../engine';
+import type { DigestInfo, Listing, ManifestInfo, ManifestRow, PingResult, ProviderName, Referrer, RegistryClient, RepositoryFacts, TagDetail } from '../../engine';
 import type { RegistryEntry } from '../model/settings';
 import { referrerTagsBySubject, type ReferrerTagRow } from '../model/referrers';
 
@@ -134,4 +134,6 @@ export interface Session {
   generation: number;
   /** The quota window (its reset time) already warned about, if any. */
   quotaWarned?: number;
+  /** What the service's repository list said of each repository (Docker Hub: pulls, last update). */
+  facts?: (repository: string) => RepositoryFacts | undefined;
 }

@@ -160,6 +160,7 @@ export class TreeState {
         // Known before the rows are drawn: on Docker Hub, GHCR and GitLab they are grouped by namespace.
         const provider = await client.provider().catch(() => undefined);
         if (provider) this.noteProvider(s, provider.name);
+        s.facts = provider?.repositoryFacts?.bind(provider);
       } catch (e) {
         if (generation !== s.generation) return;
         if (isRegistryError(e, 'CATALOG_UNAVAILABLE')) s.catalog.unavailable = true;

@@ -15,7 +15,7 @@ import { HUB, type QuotaMemory } from './dockerhub-errors';
 import { createHubLogin } from './dockerhub-login';
 import { allHubPages, createHubApi, HUB_PAGE_SIZE, type HubApi } from './dockerhub-pages';
 import { dateOf } from './paging';
-import type { Provider, TagDetail } from './types';
+import type { Provider, RepositoryFacts, TagDetail } from './types';
 
 export const DOCKER_HUB_API = 'https://hub.docker.com';
 
@@ -84,14 +84,20 @@ async function organisations(hub: HubApi, signal?: AbortSignal): Promise<string[
   }
 }
 
-async function repositoriesOf(hub: HubApi, ns: string, signal?: AbortSignal): Promise<string[]> {
-  return allHubPages(hub, `/v2/namespaces/${encodeURIComponent(ns)}/repositories?page_size=${HUB_PAGE_SIZE}`, {
+/** The repositories of a namespace, each with its pull count and last update (`facts` keeps those). */
+async function repositoriesOf(hub: HubApi, ns: string, facts: Map<string, RepositoryFacts>, signal?: AbortSignal): Promise<string[]> {
+  const rows = await allHubPages(hub, `/v2/namespaces/${encodeURIComponent(ns)}/repositories?page_size=${HUB_PAGE_SIZE}`, {
     what: `the repositories of ${ns}`,
     op: { verb: 'list-repositories' },
-    items: (rows) => rows.map((r) => text(r.name)).filter((n): n is string => n !== undefined).map((name) => `${ns}/${name}`),
-    key: (name) => name,
+    items: (rows) => rows.flatMap((r) => {
+      const name = text(r.name);
+      return name ? [{ name: `${ns}/${name}`, pulls: typeof r.pull_count === 'number' ? r.pull_count : undefined, updated: dateOf(r.last_updated) }] : [];
+    }),
+    key: (r) => r.name,
     signal,
   });
+  for (const r of rows) facts.set(r.name, { pulls: r.pulls, updated: r.updated });
+  return rows.map((r) => r.name);
 }
 
 export function dockerHubProvider(session: Session): Provider {
@@ -99,6 +105,7 @@ export function dockerHubProvider(session: Session): Provider {
   const quota: QuotaMemory = {};
   const login = createHubLogin(api, quota);
   const hub = createHubApi(api, login, quota);
+  const facts = new Map<string, RepositoryFacts>();
 
   async function untag(repository: string, tag: string, signal?: AbortSignal): Promise<void> {
     const { ns, repo } = hubPath(repository);
@@ -108,6 +115,7 @@ export function dockerHubProvider(session: Session): Provider {
 
   return {
     name: 'dockerhub',
+    ownRepositoryList: true,
     listRepositories: async (signal) => {
       const own = await login.namespace();
       if (!own) {
@@ -117,9 +125,10 @@ export function dockerHubProvider(session: Session): Provider {
         });
       }
       const out = new Set<string>();
-      for (const ns of new Set([own, ...(await organisations(hub, signal))])) for (const name of await repositoriesOf(hub, ns, signal)) out.add(name);
+      for (const ns of new Set([own, ...(await organisations(hub, signal))])) for (const name of await repositoriesOf(hub, ns, facts, signal)) out.add(name);
       return [...out].sort();
     },
+    repositoryFacts: (repository) => facts.get(repository),
     listTagDetails: (repository, signal) => {
       const { ns, repo } = hubPath(repository);
       return allHubPages(hub, `/v2/namespaces/${ns}/repositories/${repo}/tags?page_size=${HUB_PAGE_SIZE}`, {

@@ -196,6 +196,7 @@ export function ghcrProvider(session: Session): Provider {
 
   return {
     name: 'ghcr',
+    ownRepositoryList: true,
     noUntag: GHCR_NO_UNTAG,
     listRepositories,
     listManifests: async (repository, signal) => (await versions(repository, signal)).map(manifestOf),

@@ -195,6 +195,7 @@ export function gitlabProvider(session: Session): Provider {
 
   return {
     name: 'gitlab',
+    ownRepositoryList: true,
     listRepositories,
     listTagDetails: async (repository, signal) => {
       if (tagSource !== 'api') {

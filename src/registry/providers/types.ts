@@ -43,6 +43,10 @@ export interface Provider {
   readonly name: ProviderName;
   /** Every repository the login can see (where the V2 catalog is not available to it). */
   listRepositories?(signal?: AbortSignal): Promise<string[]>;
+  /** Its repository list is the one to show (the service's namespaces), before the V2 catalog. */
+  readonly ownRepositoryList?: boolean;
+  /** What the service said of a repository when it listed them (Docker Hub: pulls, last update); none before. */
+  repositoryFacts?(repository: string): RepositoryFacts | undefined;
   /** Every tag with its digest and what the service knows besides, complete, in few requests. */
   listTagDetails?(repository: string, signal?: AbortSignal): Promise<TagDetail[]>;
   /** Every manifest of the repository, untagged ones included, complete. */
@@ -63,6 +67,12 @@ export interface Provider {
   readonly noUntag?: string;
   /** The request quota left, where the service says it (Docker Hub, GitHub): for a face to warn when it runs low. */
   quota?(): Quota | undefined;
+}
+
+/** What a service's repository list says of one repository. */
+export interface RepositoryFacts {
+  pulls?: number;
+  updated?: Date;
 }
 
 /** A service's request quota as it last answered: remaining of limit, until `resetsAt`. */

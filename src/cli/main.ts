@@ -14,12 +14,12 @@ Usage:
   regx digest <registry>/<repo>:<tag>
   regx inspect <ref> [--json]
   regx manifests <registry>/<repo> [--untagged] [--json]
-  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--keep-referrers] [--json]
+  regx delete <registry>/<repo>:<tag>|@<digest> [--dry-run] [--yes] [--force] [--keep-referrers] [--protect-from <dir>]... [--json]
   regx delete <registry>/<repo> --all [--dry-run] [--yes] [--json]
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
   regx prune <registry>/<repo> --semver <range> [--untagged] [--versioning semver|docker|loose] [--variant <regex>]
              [--keep N] [--keep-per major|minor] [--prerelease] [--protect <regex>]... [--older-than <30d|12h>]
-             [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
+             [--protect-from <dir>]... [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
 
 <registry> is host[:port] or a URL (http://localhost:5000). Plain http is used when the URL says so,
 or for a loopback registry that does not speak https.
@@ -57,6 +57,10 @@ repository (each listed with its tags first; locked ones are skipped).
 An image's signatures, SBOMs and attestations (found by the referrers API, the referrers tag schema and cosign's
 sha256-<hex>.sig/.att/.sbom tags) are listed with it and deleted after it, unless --keep-referrers; one that
 something kept still uses stays. prune deletes a referrer tag with its image and keeps it with a kept image.
+--protect-from DIR (repeatable) reads what the folder deploys (Dockerfile FROM, compose and Kubernetes image:,
+Helm values image.repository + image.tag, GitHub Actions container:, GitLab CI image:): prune keeps those tags and
+digests ("used in deploy/api.yaml:12"), and delete refuses to delete them. References with a variable in them
+(\${TAG}, $VAR, {{ … }}) cannot be resolved and are listed on stderr; node_modules, .git and files over 1 MB are skipped.
 Exit codes: 0 done, 1 an operation failed (or a tag was lost while deleting), 2 bad usage or bad input.
 `;
 
@@ -78,7 +82,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
   digest: { run: commands.digest, flags: {} },
   inspect: { run: commands.inspect, flags: { json: {} } },
   manifests: { run: commands.manifests, flags: { json: {}, untagged: {} } },
-  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'keep-referrers': {}, 'max-staleness': { value: true } } },
+  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'keep-referrers': {}, 'max-staleness': { value: true }, 'protect-from': { value: true, repeat: true } } },
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
   prune: {
     run: commands.prune,
@@ -97,6 +101,7 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
       json: {},
       'max-staleness': { value: true },
       untagged: {},
+      'protect-from': { value: true, repeat: true },
     },
   },
 };

@@ -117,8 +117,18 @@ function skip(w: Work, reason: string): void {
   w.entry.reason = reason;
 }
 
+/** Why a tag is kept because something deploys it (by tag, or its image by digest): the policy's protectedBy/protectedDigests. */
+function deployedReason(w: Work, p: CompiledPolicy): string | undefined {
+  const byTag = p.protectedBy.get(w.state.tag);
+  if (byTag) return `keep: ${byTag}`;
+  const byDigest = w.state.digest ? p.protectedDigests.get(w.state.digest) : undefined;
+  return byDigest ? `keep: ${byDigest} (by digest)` : undefined;
+}
+
 /** Why a tag is kept before any comparison with other tags, or undefined when it is in range. */
 function keptAlone(w: Work, p: CompiledPolicy): string | undefined {
+  const deployed = deployedReason(w, p);
+  if (deployed) return deployed;
   const guard = p.protect.find((x) => x.re.test(w.state.tag));
   if (guard) return `keep: protected by ${guard.source}`;
   if (p.keepTags.has(w.state.tag)) return 'keep: kept by choice';
@@ -131,6 +141,8 @@ function keptAlone(w: Work, p: CompiledPolicy): string | undefined {
 
 /** Why a referrer tag stays whatever its image does: protected or kept by name. */
 function referrerKeptAlone(w: Work, p: CompiledPolicy): string | undefined {
+  const deployed = deployedReason(w, p);
+  if (deployed) return deployed;
   const guard = p.protect.find((x) => x.re.test(w.state.tag));
   if (guard) return `keep: protected by ${guard.source}`;
   if (p.keepTags.has(w.state.tag)) return 'keep: kept by choice';

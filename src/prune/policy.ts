@@ -20,6 +20,10 @@ export interface PrunePolicy {
   protect?: string[];
   /** Tags kept by name (e.g. unchecked in a preview), with the images they point at. */
   keepTags?: string[];
+  /** Tags kept because something deploys them: tag → why ("used in deploy/api.yaml:12"; src/protect). */
+  protectedBy?: Record<string, string>;
+  /** Images kept because something deploys them by digest: digest → why. Every tag on them stays. */
+  protectedDigests?: Record<string, string>;
   /** Only delete candidates created longer ago than this (`30d`, `12h`, `90m`, `2w`). Needs created dates. */
   olderThan?: string;
   /** The clock for `olderThan` (tests, reproducible plans). Default: the time of planning. */
@@ -43,6 +47,8 @@ export interface CompiledPolicy {
   includePrerelease: boolean;
   protect: { source: string; re: RegExp }[];
   keepTags: ReadonlySet<string>;
+  protectedBy: ReadonlyMap<string, string>;
+  protectedDigests: ReadonlyMap<string, string>;
   /** Candidates created after this (ms since epoch) are kept. */
   maxCreated?: number;
   olderThan?: string;
@@ -107,6 +113,14 @@ export function checkProtect(patterns: unknown): { source: string; re: RegExp }[
   });
 }
 
+/** A map of name → reason (protectedBy, protectedDigests) as a Map. Throws BAD_INPUT when it is not one. */
+function checkReasons(reasons: unknown, field: string): ReadonlyMap<string, string> {
+  if (reasons === undefined) return new Map();
+  const entries = reasons && typeof reasons === 'object' && !Array.isArray(reasons) ? Object.entries(reasons) : undefined;
+  if (!entries || entries.some(([, v]) => typeof v !== 'string')) throw badInput(`${field} must map names to reasons (text)`);
+  return new Map(entries as [string, string][]);
+}
+
 export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
   if (!policy || typeof policy !== 'object') throw badInput('no prune policy was given', 'Give at least a semver range, e.g. "<2.0.0".');
   const range = checkRange(policy.range);
@@ -123,6 +137,8 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
   if (policy.keepTags !== undefined && (!Array.isArray(policy.keepTags) || policy.keepTags.some((t) => typeof t !== 'string'))) {
     throw badInput('keepTags must be a list of tag names');
   }
+  const protectedBy = checkReasons(policy.protectedBy, 'protectedBy');
+  const protectedDigests = checkReasons(policy.protectedDigests, 'protectedDigests');
   if (policy.deleteOrphans !== undefined && typeof policy.deleteOrphans !== 'boolean') {
     throw badInput(`deleteOrphans must be true or false (got ${String(policy.deleteOrphans)})`);
   }
@@ -142,6 +158,8 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
     includePrerelease: policy.includePrerelease === true,
     protect,
     keepTags: new Set(policy.keepTags ?? []),
+    protectedBy,
+    protectedDigests,
     maxCreated,
     olderThan: policy.olderThan?.trim(),
     deleteOrphans: policy.deleteOrphans === true,

@@ -1,6 +1,6 @@
 // regx delete: show every tag that disappears with the image (and any multi-arch image it would break), ask,
 // then delete through the engine's executor.
-import { deleteReviewed, describeUses, isIndex, reviewDeletion, type ImageToDelete } from '../../engine';
+import { badInput, deleteReviewed, describeUses, isIndex, protectedReason, reviewDeletion, type ImageToDelete } from '../../engine';
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, imageArg, maxStaleness, notConfirmed, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
@@ -8,6 +8,7 @@ import { afterDeletion, listNames, printJson } from '../output';
 import { allTagsGone, referrerLines, referrersJson } from '../referrers';
 import { deletionExitCode, reportDeletion } from '../report';
 import { deleteRepository } from './delete-repository';
+import { protectionFromArgs } from './prune';
 
 function describe(where: string, image: ImageToDelete, say: (line: string) => void): void {
   say(`Deleting ${image.digest} from ${where} removes ${image.tags.length} tag${image.tags.length === 1 ? '' : 's'}: ${listNames(image.tags)}`);
@@ -16,9 +17,13 @@ function describe(where: string, image: ImageToDelete, say: (line: string) => vo
   referrerLines(image).forEach(say);
 }
 
-export function deleteImage(ctx: Context): Promise<number> {
+export async function deleteImage(ctx: Context): Promise<number> {
+  if (has(ctx.args, 'all') && has(ctx.args, 'protect-from')) {
+    throw badInput('--protect-from does not work with --all yet', 'Delete the images one by one with --protect-from, or leave --protect-from out.');
+  }
   if (has(ctx.args, 'all')) return deleteRepository(ctx);
   const ref = imageArg(ctx);
+  const protection = await protectionFromArgs(ctx, ref);
   const json = has(ctx.args, 'json');
   const dryRun = has(ctx.args, 'dry-run');
   const where = `${ref.host}/${ref.repository}`;
@@ -32,6 +37,11 @@ export function deleteImage(ctx: Context): Promise<number> {
     const out = (fields: Record<string, unknown>): void => {
       if (json) printJson(ctx.io, { repository: ref.repository, digest: image.digest, tags: image.tags, dryRun, ...fields, ...referrersJson(image.referrers), ...freedJson(review.freed) });
     };
+    const deployed = protection ? protectedReason(protection, image.digest, image.tags) : undefined;
+    if (deployed) {
+      ctx.io.stderr(`regx: refusing to delete ${ref.repository}@${image.digest}: ${deployed}. Nothing was deleted.\nChange what the workspace deploys first, or leave --protect-from out.\n`);
+      return EXIT_FAILED;
+    }
     if (dryRun) {
       out({ deleted: false, alreadyGone: false });
       if (!json) ctx.io.stdout('Dry run: nothing was deleted.\n');

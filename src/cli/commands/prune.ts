@@ -1,5 +1,5 @@
 // regx prune: plan from the repository and a policy, show every tag's fate, ask, delete through the executor.
-import { badInput, executePrune, parseDuration, previewPrune, pruneDeletions, shortDigest, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type PrunePolicy, type UntaggedEntry } from '../../engine';
+import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanWorkspaces, shortDigest, skippedNote, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type Protection, type PrunePolicy, type UntaggedEntry } from '../../engine';
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
@@ -36,6 +36,24 @@ export function policyFromArgs(args: ParsedArgs): PrunePolicy | undefined {
   return policy;
 }
 
+/**
+ * What the --protect-from folders deploy in this repository, or undefined without the flag. The references that
+ * could not be resolved are listed briefly on stderr. Throws BAD_INPUT for a folder that cannot be read.
+ */
+export async function protectionFromArgs(ctx: Context, ref: { host: string; repository: string }): Promise<Protection | undefined> {
+  const dirs = ctx.args.flags.get('protect-from');
+  if (!dirs) return undefined;
+  const scan = await scanWorkspaces(dirs);
+  for (const line of skippedNote(scan.skipped)) ctx.io.stderr(`note: ${line}\n`);
+  return protectionFor(scan, ref.host, ref.repository);
+}
+
+/** Untagged manifests the workspace deploys by digest stay. */
+function keepDeployedUntagged(entries: UntaggedEntry[] | undefined, protection: Protection | undefined): UntaggedEntry[] | undefined {
+  if (!entries || !protection) return entries;
+  return entries.map((e) => (e.action === 'delete' && protection.digests[e.digest] ? { ...e, action: 'keep', reason: `keep: ${protection.digests[e.digest]} (by digest)` } : e));
+}
+
 /** The plan as it turned out: entries the executor skipped or could not delete say so. */
 function applyResult(entries: PlanEntry[], result: DeletionResult | undefined): PlanEntry[] {
   if (!result) return entries;
@@ -55,14 +73,17 @@ function untaggedEntries(entries: UntaggedEntry[] | undefined): PlanEntry[] {
   return (entries ?? []).map((e) => ({ tag: null as unknown as string, digest: e.digest, action: e.action, reason: e.reason }));
 }
 
-export function prune(ctx: Context): Promise<number> {
+export async function prune(ctx: Context): Promise<number> {
   const ref = repositoryArg(ctx);
   const policy = policyFromArgs(ctx.args); // bad input fails here, before any request
   const json = has(ctx.args, 'json');
   const dryRun = has(ctx.args, 'dry-run');
+  const protection = await protectionFromArgs(ctx, ref); // before any request too
   return withClient(ctx, ref, async (client) => {
+    const protectedPolicy = policy && protection ? { ...policy, protectedBy: protection.tags, protectedDigests: protection.digests } : policy;
     const untagged = has(ctx.args, 'untagged') ? { olderThan: flag(ctx.args, 'older-than') } : false;
-    const preview = await previewPrune(client, ref.repository, policy, { untagged, withFreed: wantsFreed(ctx), concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
+    const read = await previewPrune(client, ref.repository, protectedPolicy, { untagged, withFreed: wantsFreed(ctx), concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
+    const preview = { ...read, untagged: keepDeployedUntagged(read.untagged, protection) };
     const { plan } = preview;
     const summary = summarizePlan(plan);
     const entries = [...plan.entries, ...untaggedEntries(preview.untagged)];

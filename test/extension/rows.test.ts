@@ -230,4 +230,26 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '1.0.0'));
     assert.match(state.asked[0].detail ?? '', new RegExp(`After it go its signature ${sig.tag}; SBOM ${sbom.tag}\\.`));
   });
+
+  it('Delete Image warns when the workspace deploys the image, naming the file and line (the user may still go ahead)', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test window has a workspace');
+    const file = vscode.Uri.joinPath(folder.uri, 'deploy', 'api.yaml');
+    const text = ['apiVersion: apps/v1', 'kind: Deployment', 'spec:', '  containers:', `    - image: ${host}/app:2.1.0 # pinned`, ''].join('\n');
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+    try {
+      const repo = await repositoryNode(t.tree, host, 'app');
+      let detail = '';
+      // The scan is read again once the file watcher says the file changed.
+      for (const end = Date.now() + 10_000; !/workspace deploys it/.test(detail) && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+        const state = answerWith(t.hooks, { 'delete.confirm': false });
+        await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '2.1.0'));
+        detail = state.asked[0]?.detail ?? '';
+        clearAnswers(t.hooks);
+      }
+      assert.match(detail, /The workspace deploys it: tag 2\.1\.0 is used in deploy\/api\.yaml:5\. Deleting it breaks that deployment\./);
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
+  });
 });

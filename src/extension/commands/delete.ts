@@ -2,7 +2,8 @@
 // image, a second explicit warning for a platform image of a multi-arch image that stays, then the engine's
 // executor (which reads the tags again after the modal and deletes nothing that changed meanwhile).
 import * as vscode from 'vscode';
-import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete } from '../../engine';
+import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, protectedReason, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete, type Protection } from '../../engine';
+import { deployedIn } from './deployed';
 import { freedSentence, freedSoon } from './freed';
 import type { Explorer } from '../explorer';
 import { middleDigest, type TagNode } from '../model/nodes';
@@ -25,6 +26,8 @@ interface Reviewed {
   freed?: FreedCount;
   /** What the service keeps that the user may expect gone (Docker Hub keeps an untagged image's data). */
   note?: string;
+  /** What of the images the workspace deploys: their tags and digests, each with "used in file:line". */
+  deployed?: Protection;
 }
 
 export interface DeleteOutcome {
@@ -97,6 +100,8 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
       const platforms = platformsSentence(image, r.review, r.group.registry);
       if (platforms) lines.push(platforms);
       lines.push(...referrersSentences(image));
+      const used = r.deployed ? protectedReason(r.deployed, image.digest, image.tags) : undefined;
+      if (used) lines.push(t('  The workspace deploys it: {0}. Deleting it breaks that deployment.', used));
       if (image.locked) lines.push(t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix));
     }
   }
@@ -131,7 +136,8 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
         const client = await explorer.tree.client(group.registry);
         const review = await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal });
         const note = (await client.provider(signal)).deletionNote;
-        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal), ...(note ? { note } : {}) });
+        const deployed = await deployedIn(group.registry, group.repository);
+        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal), deployed, ...(note ? { note } : {}) });
       }
       return out;
     });

@@ -4,6 +4,7 @@
 // The policy and its safety (a digest goes only if every tag on it goes) are the engine's: src/prune; every delete
 // goes through the engine's executor (executePrune below).
 import * as vscode from 'vscode';
+import { deployedIn } from './deployed';
 import {
   errorSentence,
   executePrune,
@@ -43,6 +44,9 @@ async function preview(explorer: Explorer, entry: RegistryEntry, repository: str
   const where = `${entry.key}/${repository}`;
   try {
     const client = await explorer.tree.client(entry.key);
+    // What the workspace deploys is kept, with the file and line as the reason.
+    const deployed = await deployedIn(entry.key, repository);
+    if (Object.keys(deployed.tags).length || Object.keys(deployed.digests).length) policy = { ...policy, protectedBy: deployed.tags, protectedDigests: deployed.digests };
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: t('Reading the tags of {0}…', where), cancellable: true },
       async (progress, token) => {

@@ -1,6 +1,6 @@
 // How the CLI shows an image's referrers (signatures, SBOMs, attestations) in a delete: which go with it, after it,
 // and which stay and why; the same as JSON. The engine decides (src/ops/referrers.ts); this only words it.
-import type { ImageReferrers, ImageToDelete } from '../engine';
+import { referrerTagsGone, type ImageReferrers, type ImageToDelete } from '../engine';
 import { listNames } from './output';
 
 const KIND_WORDS: Record<string, string> = { signature: 'signature', sbom: 'SBOM', attestation: 'attestation', other: 'artifact' };
@@ -26,10 +26,7 @@ export function referrerLines(image: ImageToDelete): string[] {
 
 /** Every tag that disappeared with the image: its own, then those of its referrers that were deleted. */
 export function allTagsGone(image: ImageToDelete, deleted: readonly string[]): string[] {
-  const r = image.referrers;
-  const gone = new Set(deleted);
-  const followers = [...(r?.referrers ?? []), ...(r?.indexes.map((i) => ({ ...i, tags: [i.tag] })) ?? [])];
-  return [...image.tags, ...followers.filter((f) => f.action === 'delete' && gone.has(f.digest)).flatMap((f) => f.tags)];
+  return [...image.tags, ...referrerTagsGone(image.referrers, deleted)];
 }
 
 /** The JSON of the image's referrers: each with its fate. */

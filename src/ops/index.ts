@@ -10,6 +10,7 @@ export {
   MAX_REFERRER_DEPTH,
   referrerDeletions,
   referrerFates,
+  referrerTagsGone,
   type FindReferrersOptions,
   type FoundReferrer,
   type ImageReferrers,

@@ -260,3 +260,11 @@ export function referrerDeletions(fates: ReadonlyMap<string, ImageReferrers>, sn
   }
   return [...out.values()];
 }
+
+/** The referrer tags that went with an image: those of its followers the deletion says were deleted, in order. */
+export function referrerTagsGone(referrers: ImageReferrers | undefined, deleted: readonly string[]): string[] {
+  if (!referrers) return [];
+  const gone = new Set(deleted);
+  const followers = [...referrers.referrers, ...referrers.indexes.map((i) => ({ ...i, tags: [i.tag] }))];
+  return followers.filter((f) => f.action === 'delete' && gone.has(f.digest)).flatMap((f) => f.tags);
+}

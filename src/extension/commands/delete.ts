@@ -2,7 +2,7 @@
 // image, a second explicit warning for a platform image of a multi-arch image that stays, then the engine's
 // executor (which reads the tags again after the modal and deletes nothing that changed meanwhile).
 import * as vscode from 'vscode';
-import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, protectedReason, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete, type Protection } from '../../engine';
+import { deleteReviewed, describeUses, errorSentence, isIndex, isRegistryError, isSelfHostedDistribution, reviewDeletion, protectedReason, referrerTagsGone, type DeletionResult, type DeletionReview, type FreedCount, type ImageToDelete, type Protection } from '../../engine';
 import { deployedIn } from './deployed';
 import { freedSentence, freedSoon } from './freed';
 import type { Explorer } from '../explorer';
@@ -197,9 +197,7 @@ function collect(r: Reviewed, result: DeletionResult, outcome: DeleteOutcome): v
     outcome.deleted.push(`${where}@${image.digest}`);
     outcome.removedTags.push(...image.tags.map((tag) => `${where}:${tag}`));
     // Its referrers' tags, for those that went after it.
-    const followers = [...(image.referrers?.referrers ?? []), ...(image.referrers?.indexes.map((i) => ({ ...i, tags: [i.tag] })) ?? [])];
-    const gone = followers.filter((f) => f.action === 'delete' && result.deleted.includes(f.digest));
-    outcome.removedTags.push(...gone.flatMap((f) => f.tags.map((tag) => `${where}:${tag}`)));
+    outcome.removedTags.push(...referrerTagsGone(image.referrers, result.deleted).map((tag) => `${where}:${tag}`));
   }
   outcome.failed.push(...result.failed.map((f) => ({ image: `${where}@${f.digest}`, error: f.error })));
   outcome.skipped.push(...result.skipped.map((s) => ({ image: `${where}@${s.digest}`, reason: s.reason })));

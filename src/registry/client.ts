@@ -29,6 +29,12 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
     return provider;
   }
 
+  /** The provider when it is named or already asked for: knowing it then costs no request (detection does). */
+  async function knownProvider(signal?: AbortSignal): Promise<Provider | undefined> {
+    if (options.provider && options.provider !== 'auto') return getProvider(signal);
+    return provider?.catch(() => undefined);
+  }
+
   /**
    * The V2 catalog; where it is not available to the login, the provider's repository list (when it has one). Harbor
    * refuses its catalog to anyone but a system admin with a 401, which reads like a wrong password: the provider's
@@ -37,7 +43,7 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
   async function orProviderRepositories<T>(v2: () => Promise<T>, wrap: (names: string[]) => T, signal?: AbortSignal): Promise<T> {
     // A service whose repositories belong to namespaces (Docker Hub, GHCR, GitLab) lists them itself, with what it
     // knows of each; asked first when that provider is named or already known (detecting it costs requests).
-    const known = options.provider && options.provider !== 'auto' ? await getProvider(signal) : provider ? await provider.catch(() => undefined) : undefined;
+    const known = await knownProvider(signal);
     if (known?.ownRepositoryList && known.listRepositories) return wrap(await known.listRepositories(signal));
     try {
       return await v2();
@@ -95,13 +101,12 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
       validateRepository(repository);
       validateDigest(digest);
       const viaProvider = async (p: Provider) => ({ digest, alreadyGone: (await p.deleteImage!(repository, digest, tags ?? [], signal)).alreadyGone });
-      const named = options.provider && options.provider !== 'auto' ? options.provider : undefined;
-      const first = named !== 'distribution' && (named || provider) ? await getProvider(signal) : undefined;
+      const first = await knownProvider(signal);
       if (first?.deleteImage) return viaProvider(first);
       try {
         return await deleter.deleteManifest(repository, digest, signal);
       } catch (e) {
-        if (first || named || !isRegistryError(e, 'DELETE_DISABLED')) throw e;
+        if (first || !isRegistryError(e, 'DELETE_DISABLED')) throw e;
         const detected = await getProvider(signal);
         if (!detected.deleteImage) throw e;
         return viaProvider(detected);

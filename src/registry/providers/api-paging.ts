@@ -18,6 +18,8 @@ export interface ApiPageReader<T> {
   what: string;
   /** The error for an answer that is not 200. */
   refused(res: HttpResponse): RegistryError;
+  /** The total the service announces (GitLab's X-Total), when it does: the pages must hold exactly that many. */
+  announced?(res: HttpResponse): number | undefined;
 }
 
 /** Sends a request on the API: an ApiSession, or the provider's own wrapper around one (to read rate limits, say). */
@@ -46,15 +48,21 @@ export async function allApiPages<T>(api: ApiSender, first: string, reader: ApiP
   const out: T[] = [];
   const seen = new Set<string>();
   let target = first;
+  let total: number | undefined;
   for (let pages = 0; pages < MAX_API_PAGES; pages++) {
     const res = await api.send(target, { ...reader.request, method: 'GET' });
     if (res.status !== 200) throw reader.refused(res);
     const items = reader.items(res);
     out.push(...items);
+    total ??= reader.announced?.(res);
     seen.add(res.url);
     const next = checkedNext(res, items.length, seen, reader.what);
-    if (!next) return out;
-    target = next;
+    if (next) {
+      target = next;
+      continue;
+    }
+    if (total !== undefined && out.length !== total) throw incompleteList(reader.what, `${out.length} items were read of the ${total} announced`);
+    return out;
   }
   throw incompleteList(reader.what, `more than ${MAX_API_PAGES} pages`);
 }

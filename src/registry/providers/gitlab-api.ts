@@ -5,17 +5,16 @@
 // the guards of every listing: no loop, no other host, the announced X-Total reached), and its RateLimit-* headers.
 import { findChallenge, parseChallenges } from '../challenge';
 import { RegistryError } from '../errors';
-import { nextLink } from '../link';
 import { redact } from '../redact';
 import type { Session } from '../session';
 import { waitText } from '../status';
 import { header, parseRetryAfter, type HttpResponse } from '../transport';
 import { apiOrigin, createApiSession, type ApiSession } from './api';
+import { allApiPages, incompleteList } from './api-paging';
 import { jsonBody } from './paging';
 import type { Quota } from './types';
 import type { Credential } from '../types';
 
-const MAX_PAGES = 10_000;
 export const JOB_TOKEN_USER = 'gitlab-ci-token';
 
 /** What a request is for, in words after "to" ("list the projects"), and whether it writes (then `api` is needed). */
@@ -154,12 +153,6 @@ export function gitlabError(res: HttpResponse, op: GitlabOp, who: Who): Registry
   return new RegistryError('BAD_RESPONSE', `${at} answered ${status} when asked to ${op.action}${words}`, { status });
 }
 
-function incomplete(op: GitlabOp, why: string): RegistryError {
-  return new RegistryError('INCOMPLETE_LIST', `the answer to "${op.action}" is incomplete: ${why}`, {
-    fix: 'Nothing was changed, since the list is incomplete. Try again; if it persists, report GitLab’s paging bug.',
-  });
-}
-
 export function createGitlabApi(session: Session): GitlabApi {
   let pendingApi: Promise<ApiSession & { base: string }> | undefined;
   let pendingCredential: Promise<Credential | undefined> | undefined;
@@ -206,29 +199,19 @@ export function createGitlabApi(session: Session): GitlabApi {
     throw gitlabError(res, op, { ...who, secrets: a.secrets() });
   }
 
+  /** Every page of a GitLab list (Link rel="next"), refused as incomplete unless it holds the X-Total announced. */
   async function pages<T>(first: string, op: GitlabOp, items: (body: unknown) => T[], signal?: AbortSignal): Promise<T[]> {
     const a = await api(signal);
-    const out: T[] = [];
-    const seen = new Set<string>();
-    let url = `${a.base}${first}`;
-    let total: number | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await call(url, op, 'GET', signal);
-      const got = items(jsonBody(res, `an answer to "${op.action}"`, a.host));
-      out.push(...got);
-      const announced = Number(header(res, 'x-total'));
-      if (header(res, 'x-total') !== undefined && Number.isFinite(announced)) total ??= announced;
-      const next = got.length ? nextLink(res.headers.link, url) : undefined;
-      if (!next) {
-        if (total !== undefined && out.length !== total) throw incomplete(op, `${out.length} items were read of the ${total} GitLab announced`);
-        return out;
-      }
-      if (new URL(next).origin !== a.origin) throw incomplete(op, `a next-page link names another host (${new URL(next).host})`);
-      if (seen.has(next)) throw incomplete(op, 'a next-page link was sent before (a paging loop)');
-      seen.add(next);
-      url = next;
-    }
-    throw incomplete(op, `more than ${MAX_PAGES} pages`);
+    const what = `the answer to "${op.action}"`;
+    return allApiPages({ send: (target) => call(target, op, 'GET', signal) }, `${a.base}${first}`, {
+      what,
+      items: (res) => items(jsonBody(res, `an answer to "${op.action}"`, a.host)),
+      announced: (res) => {
+        const total = Number(header(res, 'x-total'));
+        return header(res, 'x-total') !== undefined && Number.isFinite(total) ? total : undefined;
+      },
+      refused: (res) => incompleteList(what, `GitLab answered ${res.status} for a page`),
+    });
   }
 
   return {

@@ -146,6 +146,7 @@ function referrerKeptAlone(w: Work, p: CompiledPolicy): string | undefined {
   const guard = p.protect.find((x) => x.re.test(w.state.tag));
   if (guard) return `keep: protected by ${guard.source}`;
   if (p.keepTags.has(w.state.tag)) return 'keep: kept by choice';
+  if (p.keepReferrers) return 'keep: signatures, SBOMs and attestations are kept (referrers: keep)';
   return undefined;
 }
 

@@ -33,6 +33,8 @@ export interface PrunePolicy {
    * image no tag points at any more. Default false: they are kept and reported as orphaned.
    */
   deleteOrphans?: boolean;
+  /** Keep every referrer tag (signatures, SBOMs, attestations) whatever its image's fate. Default false: they follow it. */
+  keepReferrers?: boolean;
 }
 
 /** The tags protected when a policy names none: the one copy of this default (the extension's setting defaults to it too). */
@@ -53,6 +55,7 @@ export interface CompiledPolicy {
   maxCreated?: number;
   olderThan?: string;
   deleteOrphans: boolean;
+  keepReferrers: boolean;
 }
 
 const DURATION = /^(\d+)\s*(m|h|d|w)$/i;
@@ -142,6 +145,9 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
   if (policy.deleteOrphans !== undefined && typeof policy.deleteOrphans !== 'boolean') {
     throw badInput(`deleteOrphans must be true or false (got ${String(policy.deleteOrphans)})`);
   }
+  if (policy.keepReferrers !== undefined && typeof policy.keepReferrers !== 'boolean') {
+    throw badInput(`keepReferrers must be true or false (got ${String(policy.keepReferrers)})`);
+  }
   let maxCreated: number | undefined;
   if (policy.olderThan !== undefined) {
     const ms = parseDuration(policy.olderThan);
@@ -163,6 +169,7 @@ export function compilePolicy(policy: PrunePolicy): CompiledPolicy {
     maxCreated,
     olderThan: policy.olderThan?.trim(),
     deleteOrphans: policy.deleteOrphans === true,
+    keepReferrers: policy.keepReferrers === true,
   };
 }
 

@@ -100,6 +100,24 @@ describe('prune plan: referrer tags follow their image (properties, generated re
     );
   });
 
+  it('with keepReferrers, deletes no referrer tag and no image a referrer tag is on, and deletes nothing it would not delete without it', () => {
+    fc.assert(
+      fc.property(arbCase, (c) => {
+        const plan = planPrune(c.states, { ...c.policy, keepReferrers: true }, c.facts);
+        const without = planPrune(c.states, c.policy, c.facts);
+        const referrerDigests = new Set(c.states.filter((s) => referrerTagSubject(s.tag) && s.digest).map((s) => s.digest));
+        for (const e of plan.entries) {
+          if (referrerTagSubject(e.tag)) assert.notEqual(e.action, 'delete', `${e.tag} deleted although referrers are kept`);
+        }
+        for (const d of plan.deleteDigests) assert.ok(!referrerDigests.has(d), `${d} carries a referrer tag and is deleted`);
+        // Kept referrers may keep more (a kept referrers index whose platforms are unknown holds everything), never less.
+        const deletedWithout = new Set(without.deleteDigests);
+        for (const d of plan.deleteDigests) assert.ok(deletedWithout.has(d), `${d} is deleted only because referrers are kept`);
+      }),
+      params,
+    );
+  });
+
   it('puts every referrer tag of a deleted image in the plan as deleted, unless protected, kept by name or unresolved', () => {
     fc.assert(
       fc.property(arbCase, (c) => {

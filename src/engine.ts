@@ -7,3 +7,4 @@ export * from './credentials';
 export * from './ops';
 export * from './protect';
 export * from './policy';
+export * from './journal';

@@ -19,7 +19,10 @@ Usage:
   regx untag <registry>/<repo>:<tag> [--yes] [--fallback]
   regx prune <registry>/<repo> --semver <range> [--untagged] [--versioning semver|docker|loose] [--variant <regex>]
              [--keep N] [--keep-per major|minor] [--prerelease] [--protect <regex>]... [--older-than <30d|12h>]
-             [--protect-from <dir>]... [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
+             [--keep-referrers] [--protect-from <dir>]... [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
+  regx journal [--json]
+  regx restore <id>|--last [--dry-run] [--yes] [--force] [--json]
+delete and prune also take --no-journal (delete without the undo journal).
 
 <registry> is host[:port] or a URL (http://localhost:5000). Plain http is used when the URL says so,
 or for a loopback registry that does not speak https.
@@ -56,11 +59,19 @@ of a multi-arch image that stays unless --force is given. delete --all deletes e
 repository (each listed with its tags first; locked ones are skipped).
 An image's signatures, SBOMs and attestations (found by the referrers API, the referrers tag schema and cosign's
 sha256-<hex>.sig/.att/.sbom tags) are listed with it and deleted after it, unless --keep-referrers; one that
-something kept still uses stays. prune deletes a referrer tag with its image and keeps it with a kept image.
+something kept still uses stays. prune deletes a referrer tag with its image and keeps it with a kept image
+(--keep-referrers keeps every one).
 --protect-from DIR (repeatable) reads what the folder deploys (Dockerfile FROM, compose and Kubernetes image:,
 Helm values image.repository + image.tag, GitHub Actions container:, GitLab CI image:): prune keeps those tags and
 digests ("used in deploy/api.yaml:12"), and delete refuses to delete them. References with a variable in them
 (\${TAG}, $VAR, {{ … }}) cannot be resolved and are listed on stderr; node_modules, .git and files over 1 MB are skipped.
+Undo journal: before each DELETE, delete and prune record the manifest's exact bytes and the tags on it in
+$XDG_STATE_HOME/regx/journal (else ~/.local/state/regx/journal; the last 50 operations, 30 days; never a login);
+when that cannot be written, nothing is deleted (--no-journal deletes without it: no undo). regx journal lists the
+operations. regx restore <id> (or --last) pushes the manifests back by digest, then their tags, and reads them back. The image data stays in the registry
+only until garbage collection: restore first checks every blob, and refuses an image whose blobs are gone, naming
+them. A tag pushed to another image meanwhile is skipped and reported, unless --force moves it back. restore exits
+1 when anything was refused, skipped or failed (--dry-run too, for what it would refuse or skip).
 Exit codes: 0 done, 1 an operation failed (or a tag was lost while deleting), 2 bad usage or bad input.
 `;
 
@@ -82,8 +93,10 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
   digest: { run: commands.digest, flags: {} },
   inspect: { run: commands.inspect, flags: { json: {} } },
   manifests: { run: commands.manifests, flags: { json: {}, untagged: {} } },
-  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'keep-referrers': {}, 'max-staleness': { value: true }, 'protect-from': { value: true, repeat: true } } },
+  delete: { run: commands.deleteImage, flags: { json: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, all: {}, 'keep-referrers': {}, 'no-journal': {}, 'max-staleness': { value: true }, 'protect-from': { value: true, repeat: true } } },
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
+  journal: { run: commands.journal, flags: { json: {} } },
+  restore: { run: commands.restore, flags: { last: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, json: {} } },
   prune: {
     run: commands.prune,
     flags: {
@@ -101,6 +114,8 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
       json: {},
       'max-staleness': { value: true },
       untagged: {},
+      'keep-referrers': {},
+      'no-journal': {},
       'protect-from': { value: true, repeat: true },
     },
   },

@@ -16,8 +16,14 @@
 //  - A referrer (an item with a `subject`) whose image is another item of the same run waits until that image is
 //    gone, and is then decided against a read made after that DELETE (so the usual checks protect everything
 //    else); when its image was not deleted, neither is it. Signatures of signatures wait in turn.
+//  - Undo journal (when given one): nothing is deleted that the journal does not hold. Before each DELETE the
+//    manifest's bytes are read (checked against the digest) and recorded with its tags and subject (journaling.ts);
+//    the DELETE is sent only after that record is on disk. When the bytes cannot be read or the journal cannot be
+//    written, the item fails without a DELETE and the run stops (every further delete would need the journal too).
 import { describeError, isGone, isRegistryError, RegistryError, stopsBatch, type ErrorCode } from '../registry/errors';
+import type { JournalRecorder } from '../journal/types';
 import type { RegistryClient } from '../registry/types';
+import { recordBeforeDelete } from './journaling';
 import { checkDeletions, findLostTags, type ConfirmedDeletion, type LostTag } from './checks';
 import { readSnapshot, type RepositorySnapshot } from './snapshot';
 
@@ -53,7 +59,9 @@ export interface ExecuteOptions {
   /** Abort: no new delete starts; those in flight finish and are reported. */
   signal?: AbortSignal;
   onProgress?: (event: DeletionProgress) => void;
-  /** Called as the DELETE of an item is sent (its outcome follows as an onProgress event). */
+  /** The undo journal of this operation: each manifest is recorded in it before its DELETE (see the header). */
+  journal?: JournalRecorder;
+  /** Called as an item is started (journaled when there is a journal, then its DELETE sent); its outcome follows as an onProgress event. */
   onStart?: (item: { digest: string; tags: string[] }) => void;
   /** Called when the executor starts reading the repository again (for a progress message). */
   onReread?: () => void;
@@ -72,14 +80,17 @@ export interface DeletionResult {
   lostTagsUnchecked?: string;
   cancelled: boolean;
   /** Set when the run stopped early because of an error that would hit every delete (e.g. 405). */
-  stoppedBy?: { code: ErrorCode | 'UNKNOWN'; message: string; fix?: string };
+  stoppedBy?: { code: ErrorCode | 'UNKNOWN' | 'JOURNAL'; message: string; fix?: string };
   /** Full reads of the repository this run made. */
   reads: number;
 }
 
 export async function executeDeletions(client: RegistryClient, repository: string, items: ConfirmedDeletion[], options: ExecuteOptions): Promise<DeletionResult> {
   const run = new Run(client, repository, items, options);
-  return run.execute();
+  const result = await run.execute();
+  // The outcomes are marks only; one not written leaves its manifest `pending`, which a restore checks anyway.
+  await options.journal?.flush().catch(() => undefined);
+  return result;
 }
 
 class Run {
@@ -274,11 +285,21 @@ class Run {
   private async deleteOne(item: ConfirmedDeletion): Promise<boolean> {
     const progress = (type: DeletionProgress['type'], extra: Partial<DeletionProgress> = {}): void =>
       this.options.onProgress?.({ type, digest: item.digest, tags: item.tags, done: ++this.done, total: this.total, ...extra });
+    this.options.onStart?.({ digest: item.digest, tags: item.tags });
+    const { journal } = this.options;
+    const step = journal ? await recordBeforeDelete(this.client, this.repository, item, journal) : undefined;
+    if (step && 'failure' in step) {
+      this.result.failed.push({ digest: item.digest, tags: item.tags, error: step.failure.message });
+      progress('failed', { error: step.failure.message });
+      this.result.stoppedBy ??= { code: 'JOURNAL', ...step.failure };
+      return false;
+    }
     try {
-      // The user's signal is not passed on: a delete in flight finishes, so its outcome is known.
-      this.options.onStart?.({ digest: item.digest, tags: item.tags });
-      const r = await this.client.deleteManifest(this.repository, item.digest, undefined, item.tags);
+      // The user's signal is not passed on: a delete in flight finishes, so its outcome is known. A manifest the
+      // journal step found gone is not sent a DELETE (it would not be in the journal): it is checked like a 404.
+      const r = step?.journaled === 'gone' ? { alreadyGone: true } : await this.client.deleteManifest(this.repository, item.digest, undefined, item.tags);
       if (r.alreadyGone) await this.confirmGone(item);
+      journal?.outcome(item.digest, r.alreadyGone ? 'alreadyGone' : 'deleted');
       for (const t of item.tags) this.removed.add(t);
       this.gone.add(item.digest);
       this.result.deleted.push(item.digest);
@@ -287,6 +308,7 @@ class Run {
       return true;
     } catch (e) {
       const { message, fix } = describeError(e);
+      journal?.outcome(item.digest, 'failed', message);
       this.result.failed.push({ digest: item.digest, tags: item.tags, error: message });
       progress('failed', { error: message });
       if (stopsBatch(e) && !this.result.stoppedBy) this.result.stoppedBy = { code: e.code, message, fix };

@@ -1,7 +1,8 @@
 // Prune: read the repository → plan → (the face shows the plan and asks) → delete through the executor.
 // Bad input fails before any request; the plan is made from one complete snapshot, and the executor checks it
 // again before and while deleting. With `untagged`, the untagged manifests nothing tagged needs are planned too
-// (where the registry's provider can list them), as entries without a tag.
+// (where the registry's provider can list them), as entries without a tag. What the workspace deploys
+// (`protection`, src/protect) is kept, tagged or untagged, before anything is counted or deleted.
 import { needsCreatedDates, planPrune, plannedDeletions, planUntagged, validatePolicy, type PrunePlan, type PrunePolicy, type TagState, type UntaggedEntry } from '../prune';
 import type { RegistryClient } from '../registry/types';
 import { executeDeletions, type ConfirmedDeletion, type DeletionResult, type ExecuteOptions } from './executor';
@@ -10,6 +11,7 @@ import type { RepositorySnapshot } from './snapshot';
 import { countFreedAgain, type FreedSpace } from './freed';
 import { spaceFreed } from './space';
 import { readTags, tagStates, type ReadTagsOptions } from './tags';
+import type { Protection } from '../protect';
 
 export interface PrunePreview {
   repository: string;
@@ -31,6 +33,10 @@ export interface PreviewOptions extends Omit<ReadTagsOptions, 'policy'> {
   now?: Date;
   /** Also count the space the plan frees (preview.freed). */
   withFreed?: boolean;
+  /** What the workspace deploys in this repository: those tags and digests are kept ("used in deploy/api.yaml:12"). */
+  protection?: Protection;
+  /** Keep untagged referrers (signatures, SBOMs) too, whatever their image's fate. */
+  keepReferrers?: boolean;
 }
 
 const NO_TAG_PLAN: PrunePlan = { entries: [], deleteDigests: [], notes: [] };
@@ -42,7 +48,25 @@ export async function previewPrune(client: RegistryClient, repository: string, p
   return { ...preview, freed: await spaceFreed(client, preview.snapshot, pruneDeletions(preview).map((d) => d.digest), options) };
 }
 
-async function readAndPlan(client: RegistryClient, repository: string, policy: PrunePolicy | undefined, options: PreviewOptions): Promise<PrunePreview> {
+/** The policy with what the workspace deploys kept by it. */
+function protectedPolicy(policy: PrunePolicy | undefined, protection: Protection | undefined): PrunePolicy | undefined {
+  if (!policy || !protection) return policy;
+  return { ...policy, protectedBy: { ...policy.protectedBy, ...protection.tags }, protectedDigests: { ...policy.protectedDigests, ...protection.digests } };
+}
+
+/** Untagged manifests the workspace deploys by digest stay, and so do untagged referrers when they are kept. */
+function keepUntagged(entries: UntaggedEntry[], options: PreviewOptions): UntaggedEntry[] {
+  const deployed = options.protection?.digests ?? {};
+  return entries.map((e) => {
+    if (e.action !== 'delete') return e;
+    if (deployed[e.digest]) return { ...e, action: 'keep', reason: `keep: ${deployed[e.digest]} (by digest)` };
+    if (options.keepReferrers && e.subject) return { ...e, action: 'keep', reason: 'keep: signatures, SBOMs and attestations are kept' };
+    return e;
+  });
+}
+
+async function readAndPlan(client: RegistryClient, repository: string, given: PrunePolicy | undefined, options: PreviewOptions): Promise<PrunePreview> {
+  const policy = protectedPolicy(given, options.protection);
   if (policy) validatePolicy(policy);
   const plan = (states: TagState[], snapshot: RepositorySnapshot): PrunePlan => (policy ? planPrune(states, policy, { repository, children: snapshot.children }) : NO_TAG_PLAN);
   if (!options.untagged) {
@@ -53,10 +77,7 @@ async function readAndPlan(client: RegistryClient, repository: string, policy: P
   const listing = await readManifests(client, repository, { ...options, withCreated: policy !== undefined && needsCreatedDates(policy) });
   const states = tagStates(listing.snapshot);
   const olderThan = (typeof options.untagged === 'object' ? options.untagged.olderThan : undefined) ?? policy?.olderThan;
-  const untagged = planUntagged(
-    listing.rows.filter((r) => r.tags.length === 0),
-    { olderThan, now: options.now ?? policy?.now },
-  );
+  const untagged = keepUntagged(planUntagged(listing.rows.filter((r) => r.tags.length === 0), { olderThan, now: options.now ?? policy?.now }), options);
   return { repository, policy, states, snapshot: listing.snapshot, plan: plan(states, listing.snapshot), untagged };
 }
 

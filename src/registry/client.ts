@@ -1,5 +1,6 @@
 // The registry client: one session (transport, auth, base URL) and the protocol verbs on top of it, each in its
-// own file — listing.ts, manifests.ts, referrers.ts, delete.ts, push.ts.
+// own file — listing.ts, manifests.ts, referrers.ts, delete.ts, push.ts, blobs.ts.
+import { createBlobChecker } from './blobs';
 import { createDeleter } from './delete';
 import { isSelfHostedDistribution } from './hosts';
 import { createLister } from './listing';
@@ -113,6 +114,7 @@ export function createRegistryClient(options: RegistryOptions): RegistryClient {
       }
     },
     ...createPusher(session),
+    ...createBlobChecker(session),
     close: () => session.close(),
   };
 }

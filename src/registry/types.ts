@@ -200,6 +200,8 @@ export interface RegistryClient {
   /** The image's created date from its config blob; undefined for an index or when absent. */
   getCreated(repository: string, manifest: ManifestInfo, signal?: AbortSignal): Promise<Date | undefined>;
   getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** HEAD of a blob: true when the repository holds it (200), false when not (404); other answers throw. */
+  hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean>;
 
   /**
    * What refers to `digest`: the referrers API where the registry has it, else the referrers tag schema's index;

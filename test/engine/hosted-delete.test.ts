@@ -7,7 +7,7 @@ import { deleteReviewed, reviewDeletion, reviewUntag, untagMethod } from '../../
 import { createRegistryClient } from '../../src/registry/client';
 import { isRegistryError } from '../../src/registry/errors';
 import type { RegistryClient } from '../../src/registry/types';
-import { expectExit, head, regx } from '../support/cli';
+import { expectExit, head, regx, useCliScratchHome } from '../support/cli';
 import { startFakeDockerHub, type FakeDockerHub } from '../support/fake-dockerhub';
 import { fakeClassicToken, startFakeGhcr, type FakeGhcr } from '../support/fake-ghcr';
 import { startRegistry, type TestRegistry } from '../support/registry';
@@ -15,6 +15,7 @@ import { pushImage, pushManifest } from '../support/seed';
 import { storedRepository } from '../support/registry-storage';
 
 describe('deleting where V2 refuses: through the provider, by the one executor (fake Hub and GHCR APIs)', function () {
+  useCliScratchHome(); // regx keeps its undo journal under HOME: a scratch one, never the real home
   this.timeout(60_000);
   let reg: TestRegistry;
   let hub: FakeDockerHub;

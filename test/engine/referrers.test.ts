@@ -8,7 +8,7 @@ import { createRegistryClient } from '../../src/registry/client';
 import { isRegistryError } from '../../src/registry/errors';
 import type { RegistryClient } from '../../src/registry/types';
 import { startFakeReferrers, type FakeReferrers } from '../support/fake-referrers';
-import { expectExit, regx } from '../support/cli';
+import { expectExit, regx, useCliScratchHome } from '../support/cli';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage, pushManifest, pushReferrersTagIndex, pushTaggedReferrer, referrerTag, type PushedImage, type PushedReferrer } from '../support/seed';
 import { manifestExists as exists, tagMap } from '../support/registry-state';
@@ -55,6 +55,7 @@ async function seedSigned(target: TestRegistry, repo: string): Promise<Signed> {
 }
 
 describe('referrers follow their image (real registry, no referrers API)', function () {
+  useCliScratchHome(); // regx keeps its undo journal under HOME: a scratch one, never the real home
   this.timeout(120_000);
   let reg: TestRegistry;
   let client: RegistryClient;

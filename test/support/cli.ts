@@ -39,6 +39,8 @@ export interface RegxOptions {
 
 /** Runs `node dist/cli.js ...args` with a clean environment (an empty HOME and docker config unless given). */
 export function regx(args: string[], opts: RegxOptions = {}): Promise<Run> {
+  // regx writes its undo journal under HOME: a suite must never run it against the real one.
+  if (!scratchHome && !opts.env?.HOME) return Promise.reject(new Error('call useCliScratchHome() in the suite (regx keeps its undo journal under HOME)'));
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

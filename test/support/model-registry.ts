@@ -353,6 +353,9 @@ export class ModelRegistry implements RegistryClient {
   getBlob(): never {
     return this.unsupported('getBlob');
   }
+  hasBlob(): never {
+    return this.unsupported('hasBlob');
+  }
   deleteTag(): never {
     return this.unsupported('deleteTag');
   }

@@ -5,6 +5,7 @@ import { countFreedAgain, deleteReviewed, reviewRepositoryDeletion, type ImageTo
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
+import { beginJournal, undoHint } from '../journal';
 import { afterDeletion, listNames, printJson } from '../output';
 import { deletionExitCode, deletionJson, reportDeletion } from '../report';
 
@@ -48,7 +49,9 @@ export function deleteRepository(ctx: Context): Promise<number> {
     const answer = await confirmOrRefuse(ctx, 'Delete them all?');
     const stop = notConfirmed(ctx, answer, 'Nothing was deleted.');
     if (stop !== undefined) return stop;
+    const journal = await beginJournal(ctx, ref, 'delete --all');
     const result = await deleteReviewed(client, review, {
+      journal,
       confirmation: answer === 'yes' ? 'pre-approved' : 'interactive',
       maxStalenessMs: maxStaleness(ctx),
       signal: ctx.io.interrupt,
@@ -57,6 +60,7 @@ export function deleteRepository(ctx: Context): Promise<number> {
     reportDeletion(ctx, result, !json);
     const gone = result.deleted.length - result.alreadyGone.length;
     if (!json) ctx.io.stdout(`Deleted ${result.deleted.length} of ${review.images.length} images of ${where}.\n`);
+    if (!json) undoHint(ctx, journal, result);
     const note = gone > 0 ? await afterDeletion(client) : undefined;
     if (note) ctx.io.stderr(`${note}\n`);
     return result.skipped.length > 0 ? EXIT_FAILED : deletionExitCode(result);

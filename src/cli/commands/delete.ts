@@ -4,6 +4,7 @@ import { badInput, deleteReviewed, describeUses, isIndex, protectedReason, revie
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, imageArg, maxStaleness, notConfirmed, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
+import { beginJournal, undoHint, undoNote } from '../journal';
 import { afterDeletion, listNames, printJson } from '../output';
 import { allTagsGone, referrerLines, referrersJson } from '../referrers';
 import { deletionExitCode, reportDeletion } from '../report';
@@ -55,10 +56,14 @@ export async function deleteImage(ctx: Context): Promise<number> {
       ctx.io.stderr(`regx: refusing to break ${describeUses(ref.repository, image.breaks)}. Nothing was deleted.\nAdd --force to delete this platform image anyway.\n`);
       return EXIT_FAILED;
     }
+    const undo = await undoNote(client);
+    if (undo) say(undo);
     const answer = await confirmOrRefuse(ctx, 'Delete it?');
     const stop = notConfirmed(ctx, answer, 'Nothing was deleted.');
     if (stop !== undefined) return stop;
+    const journal = await beginJournal(ctx, ref, 'delete');
     const result = await deleteReviewed(client, review, {
+      journal,
       confirmation: answer === 'yes' ? 'pre-approved' : 'interactive',
       breakIndexes: has(ctx.args, 'force'),
       maxStalenessMs: maxStaleness(ctx),
@@ -76,6 +81,7 @@ export async function deleteImage(ctx: Context): Promise<number> {
       ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
     });
     reportDeletion(ctx, result, false);
+    if (!json) undoHint(ctx, journal, result);
     if (skipped) ctx.io.stderr(`regx: nothing of ${image.digest} was deleted: ${skipped.reason}.\nLook at it again and delete again if it should still go.\n`);
     if (deleted && !json) {
       ctx.io.stdout(alreadyGone ? `${image.digest} was already gone (deleted by someone else meanwhile).\n` : `Deleted ${image.digest} (tags gone: ${listNames(allTagsGone(image, result.deleted))}).\n`);

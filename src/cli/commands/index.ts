@@ -6,4 +6,6 @@ export { manifests } from './manifests';
 export { deleteImage } from './delete';
 export { prune, policyFromArgs } from './prune';
 export { untag } from './untag';
+export { journal } from './journal';
+export { restore } from './restore';
 export type { Context } from '../context';

@@ -1,10 +1,12 @@
 // regx prune: plan from the repository and a policy, show every tag's fate, ask, delete through the executor.
-import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanWorkspaces, shortDigest, skippedNote, summarizePlan, validatePolicy, type DeletionResult, type PlanEntry, type Protection, type PrunePolicy, type UntaggedEntry } from '../../engine';
+import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanWorkspaces, shortDigest, skippedNote, summarizePlan, validatePolicy, type DeletionResult, type Protection, type PrunePolicy } from '../../engine';
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
-import { freedJson, freedLines, wantsFreed } from '../freed';
+import { freedLines, wantsFreed } from '../freed';
+import { beginJournal, undoHint, undoNote } from '../journal';
 import { afterDeletion, printJson, progress, table } from '../output';
-import { deletionExitCode, deletionJson, reportDeletion } from '../report';
+import { deletionExitCode, reportDeletion } from '../report';
+import { planEntries, pruneJson } from '../prune-report';
 
 const TAG_FLAGS = ['keep', 'keep-per', 'prerelease', 'protect', 'versioning', 'variant'];
 
@@ -31,6 +33,7 @@ export function policyFromArgs(args: ParsedArgs): PrunePolicy | undefined {
     olderThan: flag(args, 'older-than'),
     versioning: flag(args, 'versioning') as PrunePolicy['versioning'],
     variant: flag(args, 'variant'),
+    keepReferrers: has(args, 'keep-referrers') || undefined,
   };
   validatePolicy(policy);
   return policy;
@@ -48,31 +51,6 @@ export async function protectionFromArgs(ctx: Context, ref: { host: string; repo
   return protectionFor(scan, ref.host, ref.repository);
 }
 
-/** Untagged manifests the workspace deploys by digest stay. */
-function keepDeployedUntagged(entries: UntaggedEntry[] | undefined, protection: Protection | undefined): UntaggedEntry[] | undefined {
-  if (!entries || !protection) return entries;
-  return entries.map((e) => (e.action === 'delete' && protection.digests[e.digest] ? { ...e, action: 'keep', reason: `keep: ${protection.digests[e.digest]} (by digest)` } : e));
-}
-
-/** The plan as it turned out: entries the executor skipped or could not delete say so. */
-function applyResult(entries: PlanEntry[], result: DeletionResult | undefined): PlanEntry[] {
-  if (!result) return entries;
-  const skipped = new Map(result.skipped.map((s) => [s.digest, s.reason]));
-  const failed = new Map(result.failed.map((f) => [f.digest, f.error]));
-  const deleted = new Set(result.deleted);
-  return entries.map((e) => {
-    if (e.action !== 'delete' || !e.digest || deleted.has(e.digest)) return e;
-    if (skipped.has(e.digest)) return { ...e, action: 'skip', reason: skipped.get(e.digest)! };
-    if (failed.has(e.digest)) return { ...e, reason: `${e.reason} (failed: ${failed.get(e.digest)})` };
-    return { ...e, action: 'skip', reason: result.cancelled ? 'not deleted: the run was cancelled' : 'not deleted: the run stopped early' };
-  });
-}
-
-/** Untagged manifests as plan entries: no tag. */
-function untaggedEntries(entries: UntaggedEntry[] | undefined): PlanEntry[] {
-  return (entries ?? []).map((e) => ({ tag: null as unknown as string, digest: e.digest, action: e.action, reason: e.reason }));
-}
-
 export async function prune(ctx: Context): Promise<number> {
   const ref = repositoryArg(ctx);
   const policy = policyFromArgs(ctx.args); // bad input fails here, before any request
@@ -80,13 +58,19 @@ export async function prune(ctx: Context): Promise<number> {
   const dryRun = has(ctx.args, 'dry-run');
   const protection = await protectionFromArgs(ctx, ref); // before any request too
   return withClient(ctx, ref, async (client) => {
-    const protectedPolicy = policy && protection ? { ...policy, protectedBy: protection.tags, protectedDigests: protection.digests } : policy;
     const untagged = has(ctx.args, 'untagged') ? { olderThan: flag(ctx.args, 'older-than') } : false;
-    const read = await previewPrune(client, ref.repository, protectedPolicy, { untagged, withFreed: wantsFreed(ctx), concurrency: concurrency(ctx), signal: ctx.io.interrupt, onProgress: progress(ctx.io, 'reading tags') });
-    const preview = { ...read, untagged: keepDeployedUntagged(read.untagged, protection) };
+    const preview = await previewPrune(client, ref.repository, policy, {
+      untagged,
+      protection,
+      keepReferrers: has(ctx.args, 'keep-referrers'),
+      withFreed: wantsFreed(ctx),
+      concurrency: concurrency(ctx),
+      signal: ctx.io.interrupt,
+      onProgress: progress(ctx.io, 'reading tags'),
+    });
     const { plan } = preview;
     const summary = summarizePlan(plan);
-    const entries = [...plan.entries, ...untaggedEntries(preview.untagged)];
+    const entries = planEntries(preview);
     const untaggedGoing = (preview.untagged ?? []).filter((e) => e.action === 'delete').length;
     const images = pruneDeletions(preview).length;
     if (!json) {
@@ -97,23 +81,23 @@ export async function prune(ctx: Context): Promise<number> {
       if (preview.freed && images > 0) for (const line of freedLines(preview.freed)) ctx.io.stdout(`${line}\n`);
     }
     const finish = (result: DeletionResult | undefined): number => {
-      if (json) {
-        // A referrer tag's entry names the image it belongs to (`subject`), and says when that image is gone (`orphaned`).
-        const planOut = applyResult(entries, result).map((e) => ({ tag: e.tag, digest: e.digest, action: e.action, reason: e.reason, ...(e.subject ? { subject: e.subject } : {}), ...(e.orphaned ? { orphaned: true } : {}) }));
-        const outcome = result ? deletionJson(result) : { deleted: [], failed: [], skipped: [], lostTags: [], cancelled: false };
-        printJson(ctx.io, { repository: `${ref.host}/${ref.repository}`, dryRun, plan: planOut, ...outcome, ...freedJson(preview.freed) });
-      }
+      if (json) printJson(ctx.io, pruneJson(`${ref.host}/${ref.repository}`, dryRun, preview, result));
       return result ? deletionExitCode(result) : EXIT_OK;
     };
     if (dryRun || images === 0) {
       if (!json) ctx.io.stdout(dryRun ? 'Dry run: nothing was deleted.\n' : 'Nothing to delete.\n');
       return finish(undefined);
     }
+    const undo = await undoNote(client);
+    if (undo && json) ctx.io.stderr(`${undo}\n`);
+    else if (undo) ctx.io.stdout(`${undo}\n`);
     const answer = await confirmOrRefuse(ctx, `Delete ${summary.digests} image(s) (${summary.delete} tag(s))${untaggedGoing ? ` and ${untaggedGoing} untagged manifest(s)` : ''} from ${ref.repository}?`);
     const stop = notConfirmed(ctx, answer, 'Nothing was deleted.');
     if (stop !== undefined) return stop === EXIT_OK ? finish(undefined) : stop;
+    const journal = await beginJournal(ctx, ref, 'prune');
     const report = progress(ctx.io, 'deleting');
     const result = await executePrune(client, preview, {
+      journal,
       confirmation: answer === 'yes' ? 'pre-approved' : 'interactive',
       maxStalenessMs: maxStaleness(ctx),
       concurrency: concurrency(ctx),
@@ -126,6 +110,7 @@ export async function prune(ctx: Context): Promise<number> {
       ctx.io.stdout(`Deleted ${fresh} image(s); skipped ${result.skipped.length}; failed ${result.failed.length}${result.cancelled ? '; cancelled before the end' : ''}.\n`);
     }
     reportDeletion(ctx, result, !json);
+    if (!json) undoHint(ctx, journal, result);
     const note = result.deleted.length > result.alreadyGone.length ? await afterDeletion(client) : undefined;
     if (note) ctx.io.stderr(`${note}\n`);
     return finish(result);

@@ -21,6 +21,9 @@ export const DOCKER_HUB_API = 'https://hub.docker.com';
 
 export const DOCKER_HUB_DELETION_NOTE = 'Docker Hub keeps the image data of an untagged image; its web interface (or its retention settings) manages it.';
 
+/** Hub's delete untags: the image stays, so an undo only tags it again. */
+export const DOCKER_HUB_UNDO_NOTE = 'On Docker Hub deleting an image removes every tag on it and keeps its data: an undo tags it again.';
+
 /** `namespace` and `name` of a Hub repository, each encoded for a path; a bare name is an official image (`library/`). */
 export function hubPath(repository: string): { ns: string; repo: string } {
   const parts = repository.split('/');
@@ -158,6 +161,7 @@ export function dockerHubProvider(session: Session): Provider {
       return { alreadyGone: gone === tags.length };
     },
     deletionNote: DOCKER_HUB_DELETION_NOTE,
+    undoNote: () => DOCKER_HUB_UNDO_NOTE,
     quota: () => (quota.last ? { ...quota.last } : undefined),
   };
 }

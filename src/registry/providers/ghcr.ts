@@ -28,6 +28,10 @@ const API_VERSION = '2022-11-28';
 
 export const GHCR_NO_UNTAG = 'GHCR has no way to remove one tag: delete the image (every tag on it goes), or push the tag onto another image.';
 
+/** A deleted package version's data may go at once: the journal cannot always bring it back, GitHub can for 30 days. */
+export const GHCR_UNDO_NOTE =
+  'On GHCR a deleted package version’s data may go at once: an undo pushes the manifest back only where its layers remain; otherwise restore the version from the package’s settings on GitHub within 30 days.';
+
 /** One package version: a manifest of the package. */
 interface Version {
   id: number;
@@ -198,6 +202,7 @@ export function ghcrProvider(session: Session): Provider {
     name: 'ghcr',
     ownRepositoryList: true,
     noUntag: GHCR_NO_UNTAG,
+    undoNote: () => GHCR_UNDO_NOTE,
     listRepositories,
     listManifests: async (repository, signal) => (await versions(repository, signal)).map(manifestOf),
     listTagDetails: async (repository, signal) => (await versions(repository, signal)).flatMap(tagsOf),

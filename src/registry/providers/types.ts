@@ -63,6 +63,8 @@ export interface Provider {
   deleteImage?(repository: string, digest: string, tags: readonly string[], signal?: AbortSignal): Promise<{ alreadyGone: boolean }>;
   /** Said beside a deletion where the service keeps something the user may expect gone (Docker Hub's image data). */
   readonly deletionNote?: string;
+  /** What an undo (from the journal) can and cannot bring back on this service: said before a deletion is confirmed. */
+  undoNote?(): string | undefined;
   /** Why the service cannot remove one tag alone, where it cannot (GHCR): said where the user looks for Untag. */
   readonly noUntag?: string;
   /** The request quota left, where the service says it (Docker Hub, GitHub): for a face to warn when it runs low. */

@@ -20,9 +20,10 @@ Usage:
   regx prune <registry>/<repo> --semver <range> [--untagged] [--versioning semver|docker|loose] [--variant <regex>]
              [--keep N] [--keep-per major|minor] [--prerelease] [--protect <regex>]... [--older-than <30d|12h>]
              [--keep-referrers] [--protect-from <dir>]... [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
+  regx apply [--policy <file>] [--protect-from <dir>]... [--concurrency N] [--max-staleness S] [--dry-run] [--yes] [--json]
   regx journal [--json]
   regx restore <id>|--last [--dry-run] [--yes] [--force] [--json]
-delete and prune also take --no-journal (delete without the undo journal).
+delete, prune and apply also take --no-journal (delete without the undo journal).
 
 <registry> is host[:port] or a URL (http://localhost:5000). Plain http is used when the URL says so,
 or for a loopback registry that does not speak https.
@@ -65,10 +66,17 @@ something kept still uses stays. prune deletes a referrer tag with its image and
 Helm values image.repository + image.tag, GitHub Actions container:, GitLab CI image:): prune keeps those tags and
 digests ("used in deploy/api.yaml:12"), and delete refuses to delete them. References with a variable in them
 (\${TAG}, $VAR, {{ … }}) cannot be resolved and are listed on stderr; node_modules, .git and files over 1 MB are skipped.
-Undo journal: before each DELETE, delete and prune record the manifest's exact bytes and the tags on it in
+apply reads a retention policy (default ./registry-retention.yaml; its JSON Schema ships with the extension):
+rules, each with a registry, repository globs (* within a path segment, ** across) and the prune settings (semver,
+versioning, variant, keep, keepPer, prerelease, protect, olderThan, untagged: delete|keep, referrers: follow|keep).
+A repository takes the first rule that matches it. Every repository is planned (--concurrency N at once) and summed
+up, you are asked once, and each is deleted through the same re-checking executor as prune. What the policy file's
+folder deploys is kept (or the --protect-from folders'). A repository that fails does not stop the others; the exit
+code is 1 when any failed or could not be read.
+Undo journal: before each DELETE, delete, prune and apply record the manifest's exact bytes and the tags on it in
 $XDG_STATE_HOME/regx/journal (else ~/.local/state/regx/journal; the last 50 operations, 30 days; never a login);
 when that cannot be written, nothing is deleted (--no-journal deletes without it: no undo). regx journal lists the
-operations. regx restore <id> (or --last) pushes the manifests back by digest, then their tags, and reads them back. The image data stays in the registry
+operations (apply: one per repository). regx restore <id> (or --last) pushes the manifests back by digest, then their tags, and reads them back. The image data stays in the registry
 only until garbage collection: restore first checks every blob, and refuses an image whose blobs are gone, naming
 them. A tag pushed to another image meanwhile is skipped and reported, unless --force moves it back. restore exits
 1 when anything was refused, skipped or failed (--dry-run too, for what it would refuse or skip).
@@ -97,6 +105,10 @@ const COMMANDS: Record<string, { run: (ctx: commands.Context) => Promise<number>
   untag: { run: commands.untag, flags: { yes: { short: 'y' }, fallback: {} } },
   journal: { run: commands.journal, flags: { json: {} } },
   restore: { run: commands.restore, flags: { last: {}, 'dry-run': {}, yes: { short: 'y' }, force: {}, json: {} } },
+  apply: {
+    run: commands.apply,
+    flags: { policy: { value: true }, 'dry-run': {}, yes: { short: 'y' }, json: {}, 'no-journal': {}, 'max-staleness': { value: true }, 'protect-from': { value: true, repeat: true } },
+  },
   prune: {
     run: commands.prune,
     flags: {

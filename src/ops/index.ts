@@ -31,6 +31,21 @@ export { digestCache } from './cache';
 // The space a deletion frees: space.ts reads the repository's blob graph (through the digest cache), freed.ts counts.
 export { countFreed, countFreedAgain, totalSize, type BlobGraph, type FreedCount, type FreedSpace, type ManifestBlobs } from './freed';
 export { NOT_READ_ON_DOCKER_HUB, readBlobGraph, spaceFreed, type SpaceOptions } from './space';
+// A retention policy over many repositories: every plan first (bounded concurrency), then each through the executor.
+export {
+  executePolicy,
+  planPolicy,
+  policyTotals,
+  type ApplyError,
+  type ApplyTarget,
+  type ExecutePolicyOptions,
+  type PlanPolicyOptions,
+  type PolicyPlan,
+  type PolicyTotals,
+  type RegistryProblem,
+  type RepositoryOutcome,
+  type RepositoryPlan,
+} from './apply';
 // Undo: the executor records each manifest in the journal (src/journal) before its DELETE; restore pushes them back.
 export { reviewRestore, toRestore, type BlobKind, type ImagePlan, type MissingBlob, type RestoreReview, type RestoreReviewOptions, type TagPlan } from './restore-review';
 export { restoreReviewed, type RestoreOptions, type RestoreResult } from './restore';

@@ -5,6 +5,7 @@ export { inspect } from './inspect';
 export { manifests } from './manifests';
 export { deleteImage } from './delete';
 export { prune, policyFromArgs } from './prune';
+export { apply } from './apply';
 export { untag } from './untag';
 export { journal } from './journal';
 export { restore } from './restore';

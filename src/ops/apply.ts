@@ -65,6 +65,8 @@ export interface PlanPolicyOptions {
   readConcurrency?: number;
   /** Also count the space each plan frees. */
   withFreed?: boolean;
+  /** Read the tags by GET (for the undo journal; see PreviewOptions.withManifests). */
+  withManifests?: boolean;
   /** The clock for age rules. */
   now?: Date;
   signal?: AbortSignal;
@@ -121,6 +123,7 @@ function previewOf(client: RegistryClient, target: ApplyTarget, options: PlanPol
     keepReferrers: rule.referrers === 'keep',
     protection: options.protectionFor?.(target.host, target.repository),
     withFreed: options.withFreed,
+    withManifests: options.withManifests,
     now: options.now,
     concurrency: options.readConcurrency,
     signal: options.signal,

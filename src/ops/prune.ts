@@ -33,6 +33,11 @@ export interface PreviewOptions extends Omit<ReadTagsOptions, 'policy'> {
   now?: Date;
   /** Also count the space the plan frees (preview.freed). */
   withFreed?: boolean;
+  /**
+   * Read each tag by GET, its manifest kept in the digest cache (one request per tag, as a HEAD): the undo journal
+   * then records the doomed manifests without reading them again. Implied by withFreed.
+   */
+  withManifests?: boolean;
   /** What the workspace deploys in this repository: those tags and digests are kept ("used in deploy/api.yaml:12"). */
   protection?: Protection;
   /** Keep untagged referrers (signatures, SBOMs) too, whatever their image's fate. */
@@ -70,8 +75,8 @@ async function readAndPlan(client: RegistryClient, repository: string, given: Pr
   if (policy) validatePolicy(policy);
   const plan = (states: TagState[], snapshot: RepositorySnapshot): PrunePlan => (policy ? planPrune(states, policy, { repository, children: snapshot.children }) : NO_TAG_PLAN);
   if (!options.untagged) {
-    // A space count reads every manifest: read the tags by GET then (one request per tag, as the HEADs would be).
-    const { states, snapshot } = await readTags(client, repository, { ...options, policy, withManifests: options.withFreed });
+    // A space count and the undo journal read the manifests: read the tags by GET then (one request per tag, as the HEADs would be).
+    const { states, snapshot } = await readTags(client, repository, { ...options, policy, withManifests: options.withFreed || options.withManifests });
     return { repository, policy, states, snapshot, plan: plan(states, snapshot) };
   }
   const listing = await readManifests(client, repository, { ...options, withCreated: policy !== undefined && needsCreatedDates(policy) });

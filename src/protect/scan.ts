@@ -3,6 +3,7 @@
 // left out; a reference with a variable in it is reported as skipped, never guessed.
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { mapLimit } from '../registry/concurrency';
 import { badInput } from '../registry/errors';
 import { parseReference } from '../registry/reference';
 import { dockerfileImageTexts } from './dockerfile';
@@ -11,6 +12,8 @@ import { yamlImageTexts } from './yaml-lines';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 const MAX_BYTES = 1024 * 1024;
+/** Files read at once: enough to keep the disk busy, well under the open-file limit. */
+const READS_AT_ONCE = 64;
 const VARIABLE = /\$\{|\$[A-Za-z_]|\{\{|\}\}/;
 
 type Kind = 'dockerfile' | 'yaml' | 'workflow';
@@ -23,14 +26,25 @@ export function fileKind(rel: string): Kind | undefined {
   return /(^|\/)\.github\/workflows\/[^/]+$/.test(rel) ? 'workflow' : 'yaml';
 }
 
-async function listFiles(root: string, dir: string, out: string[]): Promise<void> {
+/** The files the scan reads under `dir`, depth first in name order (folders are read side by side; the order is kept). */
+async function listFiles(root: string, dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) await listFiles(root, full, out);
-    else if (e.isFile() && fileKind(relative(root, full).split(sep).join('/'))) out.push(full);
-  }
+  const parts = await Promise.all(
+    entries.map(async (e): Promise<string[]> => {
+      const full = join(dir, e.name);
+      if (e.isDirectory() && !SKIP_DIRS.has(e.name)) return listFiles(root, full);
+      return e.isFile() && fileKind(relative(root, full).split(sep).join('/')) ? [full] : [];
+    }),
+  );
+  return parts.flat();
+}
+
+/** A file's text, or undefined when it is over MAX_BYTES or cannot be read. */
+async function readSmall(full: string): Promise<string | undefined> {
+  const stat = await fs.stat(full).catch(() => undefined);
+  if (!stat || stat.size > MAX_BYTES) return undefined;
+  return fs.readFile(full, 'utf8').catch(() => undefined);
 }
 
 function texts(kind: Kind, source: string): FoundText[] {
@@ -61,24 +75,24 @@ function addFound(scan: DeployScan, file: string, found: FoundText): void {
  * Throws BAD_INPUT when `root` is not a readable folder.
  */
 export async function scanWorkspace(root: string): Promise<DeployScan> {
-  const files: string[] = [];
+  let files: string[];
   try {
     if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
-    await listFiles(root, root, files);
+    files = await listFiles(root, root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : 'it is not a folder';
     throw badInput(`cannot read the folder "${root}" to protect what it deploys: ${why}`, 'Give a folder that exists and can be read, e.g. --protect-from . in your repository.');
   }
+  // Read side by side (a bounded number open at once), then taken in the files' order.
+  const sources = await mapLimit(files, READS_AT_ONCE, readSmall);
   const scan: DeployScan = { refs: [], skipped: [] };
-  for (const full of files) {
+  files.forEach((full, i) => {
+    const source = sources[i];
+    if (source === undefined) return;
     const rel = relative(root, full).split(sep).join('/');
-    const stat = await fs.stat(full).catch(() => undefined);
-    if (!stat || stat.size > MAX_BYTES) continue;
-    const source = await fs.readFile(full, 'utf8').catch(() => undefined);
-    if (source === undefined) continue;
     for (const found of texts(fileKind(rel)!, source)) addFound(scan, rel, found);
-  }
+  });
   return scan;
 }
 

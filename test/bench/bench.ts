@@ -8,13 +8,17 @@
 //    the same registry): requests and time with the provider vs the plain V2 path (tag list + a HEAD per tag); ACR and
 //    Harbor count requests in the fake's log, Docker Hub (whose V2 traffic bypasses the fake) and GitLab count regx's
 //    own request lines (--verbose);
+//  - the undo journal's cost: `regx prune --yes --verbose` with the journal vs with --no-journal on identical
+//    repositories (time and requests: the plan reads the tags by GET, so the journal reads nothing more);
 //  - counting the space a prune of 500 of 1000 digests frees: the preview with the count vs without (the count reads
 //    every manifest once), and a second preview with the count on the same client (the digest cache: no manifest read).
 // Targets (2-core machine): digests ≤ 1.3× raw HEAD and ≥ 15× faster than skopeo; prune ≤ 1.2× raw DELETE; a hosted
 // listing of 1000 tags in ≤ 15 requests (GitLab's gitlab/v1 list: ≤ 5); the preview with the count ≤ 1.5× the plan's
-// read, and the second count ≤ 0.1× the first with no manifest read.
+// read, and the second count ≤ 0.1× the first with no manifest read; the journal ≤ 1.2× the prune without it, with
+// no more requests.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { undici } from '../../src/registry/undici';
 import { executePrune, previewPrune, pruneDeletions, spaceFreed } from '../../src/ops';
@@ -55,8 +59,11 @@ async function timeAsync(fn: () => Promise<void>): Promise<number> {
   return performance.now() - start;
 }
 
+/** regx keeps its undo journal here during the bench, never in the real home. */
+const STATE_HOME = mkdtempSync(join(tmpdir(), 'regx-bench-state-'));
+
 function regx(args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, XDG_STATE_HOME: STATE_HOME } });
   if (r.status !== 0) throw new Error(`regx ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
@@ -64,7 +71,7 @@ function regx(args: string[]): string {
 /** regx without blocking this process (which serves the fakes): its stdout and its stderr. */
 function regxAsync(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, XDG_STATE_HOME: STATE_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -326,6 +333,7 @@ async function hostedListing(): Promise<HostedRow[]> {
     return rows;
   } finally {
     await registry.stop();
+    rmSync(STATE_HOME, { recursive: true, force: true });
   }
 }
 
@@ -333,12 +341,14 @@ async function main(): Promise<void> {
   ensureSystemPackages(['docker-registry', 'skopeo']);
   const registry = await startRegistry({ auth: 'none' });
   try {
-    process.stderr.write(`seeding ${TAGS} tags × 5 repositories…\n`);
+    process.stderr.write(`seeding ${TAGS} tags × 7 repositories…\n`);
     const bench = await pushManyTags(registry, 'bench', TAGS, { distinctDigests: true });
     const pruneA = await pushManyTags(registry, 'prune-a', TAGS, { distinctDigests: true });
     const pruneB = await pushManyTags(registry, 'prune-b', TAGS, { distinctDigests: true });
     await pushManyTags(registry, 'prune-c', TAGS, { distinctDigests: true });
     const pruneD = await pushManyTags(registry, 'prune-d', TAGS, { distinctDigests: true });
+    await pushManyTags(registry, 'prune-e', TAGS, { distinctDigests: true });
+    await pushManyTags(registry, 'prune-f', TAGS, { distinctDigests: true });
 
     // --- digests ---------------------------------------------------------------------------------------
     const regxRuns: number[] = [];
@@ -374,6 +384,18 @@ async function main(): Promise<void> {
       if (n !== PRUNE) throw new Error(`the seed flow deleted ${n}`);
     });
 
+    // The undo journal's cost: the same prune with and without it, each request counted (--verbose on both).
+    const journalRun = async (repo: string, extra: string[]): Promise<{ ms: number; requests: number }> => {
+      let stderr = '';
+      const ms = await timeAsync(async () => {
+        const r = await regxAsync(['prune', `${registry.host}/${repo}`, '--semver', range, '--yes', '--verbose', '--concurrency', String(CONCURRENCY), ...extra], {});
+        stderr = r.stderr;
+      });
+      return { ms, requests: requestLines(stderr) };
+    };
+    const journaled = await journalRun('prune-e', []);
+    const unjournaled = await journalRun('prune-f', ['--no-journal']);
+
     // Where a prune's time goes, in-process on another identical repository: the plan's read of every tag, then the
     // executor: the deletes (on the plan's read, which is fresh) and its read afterwards that looks for lost tags.
     const phases = await prunePhases(registry, 'prune-c', range);
@@ -392,6 +414,12 @@ async function main(): Promise<void> {
       [`resolve ${TAGS} digests`, `regx tags --digests: ${seconds(regxMs)}`, `skopeo inspect --raw | sha256sum loop: ${seconds(skopeoMs)}`, `${(skopeoMs / regxMs).toFixed(1)}× faster (target ≥ 15×)`],
       [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `raw DELETE loop (${CONCURRENCY} conns): ${seconds(rawDeleteMs)}`, `${(pruneMs / rawDeleteMs).toFixed(2)}× raw (target ≤ 1.2×)`],
       [`delete ${PRUNE} digests`, `regx prune --yes: ${seconds(pruneMs)}`, `seed flow, no re-check (list, HEAD, DELETE): ${seconds(seedMs)}`, `${(pruneMs / seedMs).toFixed(2)}× the unsafe flow`],
+      [
+        `delete ${PRUNE} digests, undo journal kept (--verbose both)`,
+        `regx prune --yes: ${seconds(journaled.ms)}, ${journaled.requests} requests`,
+        `--no-journal: ${seconds(unjournaled.ms)}, ${unjournaled.requests} requests`,
+        `${(journaled.ms / unjournaled.ms).toFixed(2)}× (target ≤ 1.2×), ${journaled.requests - unjournaled.requests} more requests (target 0)`,
+      ],
       ...hostedRows.map((h): [string, string, string, string] => [
         `list ${TAGS} tags with digests (fake ${h.service}; requests counted by ${h.counted})`,
         `regx tags --digests, ${h.service} API: ${seconds(h.providerMs)}, ${h.providerRequests} requests`,
@@ -426,10 +454,11 @@ async function main(): Promise<void> {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, 'bench.json'),
-      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, phases, hosted: hostedRows, freed, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
+      JSON.stringify({ regxDigestsMs: regxMs, rawHeadMs: rawMs, skopeoMs, pruneMs, rawDeleteMs, seedMs, journaled, unjournaled, phases, hosted: hostedRows, freed, tags: TAGS, pruned: PRUNE, concurrency: CONCURRENCY, table }, null, 2),
     );
   } finally {
     await registry.stop();
+    rmSync(STATE_HOME, { recursive: true, force: true });
   }
 }
 

@@ -149,6 +149,7 @@ export async function apply(ctx: Context): Promise<number> {
       protectionFor: (host, repository) => protectionFor(scan, host, repository),
       concurrency: repoConcurrency,
       withFreed: wantsFreed(ctx),
+      withManifests: !has(ctx.args, 'no-journal'),
       signal: ctx.io.interrupt,
       onRepository: progress(ctx.io, 'planning repositories'),
     });

@@ -64,6 +64,7 @@ export async function prune(ctx: Context): Promise<number> {
       protection,
       keepReferrers: has(ctx.args, 'keep-referrers'),
       withFreed: wantsFreed(ctx),
+      withManifests: !has(ctx.args, 'no-journal'),
       concurrency: concurrency(ctx),
       signal: ctx.io.interrupt,
       onProgress: progress(ctx.io, 'reading tags'),

@@ -25,16 +25,19 @@ import {
   openRegistrySettings,
   pruneTags,
   pullImage,
+  recentlyDeleted,
   refresh,
   removeRegistry,
   untag,
 } from './commands';
 import { initFeedback } from './commands/feedback';
+import { extensionJournal } from './commands/undo';
 import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
 import type { CredentialStore, Quota } from '../engine';
 import { createLog } from './log';
 import { ManifestDocumentProvider, SCHEME, showAsJson } from './manifestProvider';
 import type { ExplorerNode, LoadMoreNode } from './model/nodes';
+import { PolicyEditor } from './policy';
 import { secretCredentialStore } from './secrets';
 import { RegistryTreeProvider } from './tree/provider';
 import { notify, testHooks, type TestHooks } from './ui';
@@ -57,6 +60,8 @@ export interface ExplorerApi {
   readonly credentials?: CredentialStore;
   /** Where the "Registry Explorer" log is written (to check that no secret reaches it). */
   readonly logUri?: vscode.Uri;
+  /** Where the undo journal is kept (to check that no secret reaches it). */
+  readonly journalDir?: string;
 }
 
 /** "registry-1.docker.io: 8 of 200 requests to the service’s API are left until 14:30." */
@@ -112,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   register('deleteUntagged', (node?: ExplorerNode, nodes?: ExplorerNode[]) => deleteUntagged(explorer, node, nodes));
   register('untag', (node?: ExplorerNode) => untag(explorer, node));
   register('pruneTags', (node?: ExplorerNode) => pruneTags(explorer, node));
+  register('recentlyDeleted', () => recentlyDeleted(explorer));
   register('filterTags', (node?: ExplorerNode) => filterTags(explorer, node));
   register('clearFilter', (node?: ExplorerNode) => clearFilter(explorer, node));
   register('editAddress', (node?: ExplorerNode) => editAddress(explorer, node));
@@ -119,6 +125,11 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   register('chooseCaFile', (node?: ExplorerNode) => chooseCaFile(explorer, node));
   register('markInsecure', (node?: ExplorerNode) => markInsecure(explorer, node));
   register('showLog', () => log.show());
+  // Retention policy files: CodeLenses, diagnostics, Preview and Apply (src/extension/policy).
+  const policy = new PolicyEditor(explorer);
+  context.subscriptions.push(policy);
+  register('previewPolicy', (uri?: vscode.Uri) => policy.preview(uri));
+  register('applyPolicy', (uri?: vscode.Uri) => policy.apply(uri));
 
   context.subscriptions.push(
     log.channel,
@@ -149,7 +160,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(1)} ms`);
   if (context.extensionMode === vscode.ExtensionMode.Production) return { activationMs };
-  return { activationMs, treeProvider: tree, view, testHooks, credentials: secrets, logUri: context.logUri };
+  return { activationMs, treeProvider: tree, view, testHooks, credentials: secrets, logUri: context.logUri, journalDir: extensionJournal(explorer).dir };
 }
 
 export function deactivate(): void {

@@ -432,7 +432,7 @@ const deleteImage: Flow = {
     const modal = await waitForDialog(page, 30_000);
     assert.equal(modal.message, `Delete 1 image from ${info.host}/app? It takes 2 tags with it.`);
     assert.ok(modal.detail.includes(`Deleting ${middle(digest)} removes 2 tags: 2.0.0, latest`), modal.detail);
-    assert.match(modal.detail, /This cannot be undone\./);
+    assert.match(modal.detail, /You can undo this from the result or from Recently Deleted\./);
     assert.match(modal.detail, /It frees up to \d+(\.\d+)? (B|KiB|MiB) after garbage collection/, 'the modal says what the deletion frees');
     assert.ok(modal.buttons.includes('Delete') && modal.buttons.includes('Cancel'), JSON.stringify(modal.buttons));
     await waitForToastGone(page, /^Finding every tag/);

@@ -137,7 +137,7 @@ const review: Flow = {
       const modal = await waitForDialog(page);
       assert.equal(modal.message, `Delete ${left} images (${left} tags) from ${reg.host}/app?`);
       assert.match(modal.detail, new RegExp(`^${left} images \\(${left} tags\\) will be deleted; \\d+ tags will be kept and \\d+ tags? skipped\\.`));
-      assert.match(modal.detail, /This cannot be undone\.$/);
+      assert.match(modal.detail, /Undo works while the registry still holds the image data: until its garbage collection runs\.$/);
       assert.doesNotMatch(`${modal.message} ${modal.detail}`, /\bdeleted \(|were deleted|has been/, 'nothing is said to be done before it is');
       await shot('cleanup-confirm');
       await clickDialogButton(page, 'Delete');

@@ -153,7 +153,7 @@ describe('Registry Explorer: the Cleanup Preview', function () {
       assert.equal(confirms.length, 1, 'one confirmation');
       assert.match(confirms[0].message, new RegExp(`^Delete 2 images \\(2 tags\\) from ${host}/${REPO}\\?$`));
       assert.match(confirms[0].detail ?? '', /2 images \(2 tags\) will be deleted; 3 tags will be kept and 1 tag skipped\./);
-      assert.match(confirms[0].detail ?? '', /This cannot be undone\.$/);
+      assert.match(confirms[0].detail ?? '', /You can undo this from the result or from Recently Deleted\.\nUndo works while the registry still holds the image data: until its garbage collection runs\.$/);
 
       const outcome = await running;
       assert.deepEqual(unexpected, []);

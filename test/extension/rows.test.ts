@@ -170,7 +170,7 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('the garbage-collection advice comes once per registry, with Don’t Show Again; a plain delete then confirms in the status bar', async () => {
+  it('the garbage-collection advice comes once per registry, with Undo and Don’t Show Again; a later delete offers Undo alone', async () => {
     const repo = await repositoryNode(t.tree, host, 'app');
     answerWith(t.hooks, { 'delete.confirm': true });
     const first = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '1.0.0'));
@@ -178,14 +178,15 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     const told = t.hooks.messages.find((m) => /Deleted 1 image/.test(m.message));
     assert.ok(told && !told.statusBar, 'the first delete on this registry is a notification');
     assert.match(told.message, /garbage collection/);
-    assert.deepEqual(told.buttons, ['About Garbage Collection', 'Don’t Show Again']);
+    assert.deepEqual(told.buttons, ['Undo', 'About Garbage Collection', 'Don’t Show Again']);
 
     t.hooks.messages.length = 0;
     const fresh = await repositoryNode(t.tree, host, 'app');
     const second = await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, fresh, '1.1.0-rc.1'));
     assert.equal(second.deleted.length, 1);
     const quiet = t.hooks.messages.find((m) => /Deleted 1 image/.test(m.message));
-    assert.ok(quiet?.statusBar, `the second is a status bar message: ${JSON.stringify(t.hooks.messages)}`);
+    assert.ok(quiet && !quiet.statusBar, `the second is a notification, for its Undo: ${JSON.stringify(t.hooks.messages)}`);
+    assert.deepEqual(quiet.buttons, ['Undo']);
     assert.doesNotMatch(quiet.message, /garbage collection/);
   });
 

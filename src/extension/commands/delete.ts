@@ -10,6 +10,7 @@ import { middleDigest, type TagNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
 import { confirmInStatusBar, gcHint, onGcButton, reportLostTags, showError } from './feedback';
 import { targetTags, withCancellable } from './tags';
+import { journaled, notifyWithUndo, undoOf, undoSentences } from './undo';
 
 const t = vscode.l10n.t;
 
@@ -26,6 +27,8 @@ interface Reviewed {
   freed?: FreedCount;
   /** What the service keeps that the user may expect gone (Docker Hub keeps an untagged image's data). */
   note?: string;
+  /** What an undo cannot bring back on the service (Docker Hub, GHCR). */
+  undoNote?: string;
   /** What of the images the workspace deploys: their tags and digests, each with "used in file:line". */
   deployed?: Protection;
 }
@@ -108,7 +111,7 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
   const freed = freedSentence(reviewed.map((r) => ({ registry: r.group.registry, freed: r.freed })));
   if (freed) lines.push('', freed);
   for (const note of new Set(reviewed.flatMap((r) => (r.note ? [r.note] : [])))) lines.push('', note);
-  lines.push('', t('This cannot be undone.'));
+  lines.push('', ...undoSentences(...reviewed.map((r) => r.undoNote)));
   return confirm('delete.confirm', message, lines.join('\n'), t('Delete'));
 }
 
@@ -135,9 +138,11 @@ export async function deleteImage(explorer: Explorer, node?: unknown, nodes?: un
       for (const group of groupByRepository(tags)) {
         const client = await explorer.tree.client(group.registry);
         const review = await reviewDeletion(client, group.repository, group.tags.map((n) => n.tag), { signal });
-        const note = (await client.provider(signal)).deletionNote;
+        const provider = await client.provider(signal);
+        const note = provider.deletionNote;
+        const undoNote = provider.undoNote?.();
         const deployed = await deployedIn(group.registry, group.repository);
-        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal), deployed, ...(note ? { note } : {}) });
+        out.push({ group, review, freed: await freedSoon(client, review.snapshot, review.images.map((i) => i.digest), signal), deployed, ...(note ? { note } : {}), ...(undoNote ? { undoNote } : {}) });
       }
       return out;
     });
@@ -169,7 +174,10 @@ async function runDeletes(explorer: Explorer, reviewed: Reviewed[], breakIndexes
       if (signal.aborted) break;
       const client = await explorer.tree.client(r.group.registry);
       const where = `${r.group.registry}/${r.group.repository}`;
-      const result = await deleteReviewed(client, r.review, {
+      const going = r.review.images.filter((i) => !i.locked);
+      const meta = { registry: r.group.registry, repository: r.group.repository, operation: 'delete' };
+      const result = await journaled(explorer, meta, going, (journal) => deleteReviewed(client, r.review, {
+        journal,
         confirmation: 'interactive',
         breakIndexes,
         signal,
@@ -180,7 +188,7 @@ async function runDeletes(explorer: Explorer, reviewed: Reviewed[], breakIndexes
           if (ev.type === 'failed') explorer.log.error(`${line}: ${ev.error}`);
           else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : `${line}${ev.alreadyGone ? ' (it was already gone)' : ''}`);
         },
-      });
+      }));
       collect(r, result, outcome);
       results.push(result);
       if (result.stoppedBy) break;
@@ -226,10 +234,11 @@ function report(explorer: Explorer, reviewed: Reviewed[], results: DeletionResul
   if (outcome.failed.length > 0) message += ' ' + t('{0} could not be deleted (see the log).', outcome.failed.length);
   if (outcome.cancelled) message += ' ' + t('Cancelled before the rest.');
   const gc = gcHint(reviewed.map((r) => r.group.registry));
-  // A plain success with nothing to learn from it: the status bar says so and goes away.
+  const undo = undoOf(explorer, ...results);
+  // A plain success with nothing to learn from it nor to undo: the status bar says so and goes away.
   const plain = outcome.failed.length === 0 && !outcome.cancelled && !gc.sentence && changed.length === 0 && outcome.lostTags.length === 0;
-  if (plain) return confirmInStatusBar(message);
+  if (plain && !undo) return confirmInStatusBar(message);
   if (gc.sentence) message += ' ' + gc.sentence;
   const buttons = [...(gc.buttons ?? []), ...(outcome.failed.length > 0 ? [t('Show Log')] : [])];
-  notify(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show());
+  notifyWithUndo(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show(), undo);
 }

@@ -39,6 +39,14 @@ export async function deployedIn(registry: string, repository: string): Promise<
   return protectionFor(await workspaceScan(), registry, repository);
 }
 
+/**
+ * The workspace's scan itself, for a plan over many repositories (a retention policy): read once, then the engine's
+ * protectionFor with it for each repository, as deployedIn does for one.
+ */
+export function deployedScan(): Promise<DeployScan> {
+  return workspaceScan();
+}
+
 /** Forgets the last scan (a test wrote the workspace's files). */
 export function forgetDeployed(): void {
   cached = undefined;

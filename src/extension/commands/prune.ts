@@ -22,10 +22,11 @@ import {
 import { currentSettings, type Explorer } from '../explorer';
 import type { ExplorerNode } from '../model/nodes';
 import type { RegistryEntry } from '../model/settings';
-import { cleanupBusy, reviewCleanup, type RunWatch } from '../preview';
+import { cleanupBusy, reviewCleanup, type RunFeedback, type RunWatch } from '../preview';
 import { notify } from '../ui';
 import { gcHint, onGcButton, reportLostTags } from './feedback';
 import { askPrune } from './prune-wizard';
+import { journaled, notifyWithUndo, undoOf } from './undo';
 
 const t = vscode.l10n.t;
 
@@ -77,10 +78,13 @@ async function preview(explorer: Explorer, entry: RegistryEntry, repository: str
   }
 }
 
-/** Deletes what the user approved, through the engine's executor, logging each image. */
+/** Deletes what the user approved, through the engine's executor (each image in the undo journal first), logging each image. */
 function remove(explorer: Explorer, client: RegistryClient, where: string, approved: PrunePreview, watch: RunWatch): Promise<DeletionResult> {
   const settings = currentSettings();
-  return executePrune(client, approved, {
+  // `where` is `key/repository`, and a registry's key (host[:port]) has no slash.
+  const meta = { registry: where.slice(0, where.indexOf('/')), repository: approved.repository, operation: 'prune' };
+  return journaled(explorer, meta, pruneDeletions(approved), (journal) => executePrune(client, approved, {
+    journal,
     confirmation: 'interactive',
     concurrency: Math.min(4, settings.concurrency),
     readConcurrency: settings.concurrency,
@@ -93,7 +97,7 @@ function remove(explorer: Explorer, client: RegistryClient, where: string, appro
       else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : line);
       watch.onProgress?.(ev);
     },
-  });
+  }));
 }
 
 /** Prune Tags by Semver…: the whole flow. Resolves with what was planned and done. */
@@ -139,7 +143,7 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
 }
 
 /** After a run: the tree forgets the repository, the log and lost tags are told, and the summary when `tell`. */
-function finished(explorer: Explorer, registry: string, where: string, repository: string, r: DeletionResult, tell: boolean): { sentence?: string; button?: string } {
+function finished(explorer: Explorer, registry: string, where: string, repository: string, r: DeletionResult, tell: boolean): RunFeedback {
   explorer.tree.forgetRepository(registry, repository);
   const fresh = r.deleted.length - r.alreadyGone.length;
   let message = t('Pruned {0}: {1} deleted, {2} skipped, {3} failed.', where, fresh, r.skipped.length, r.failed.length);
@@ -151,7 +155,7 @@ function finished(explorer: Explorer, registry: string, where: string, repositor
   reportLostTags(explorer, where, r.lostTags);
   if (tell) {
     const buttons = [t('Show Log'), ...(gc.buttons ?? [])];
-    notify(r.failed.length > 0 || r.stoppedBy ? 'warning' : 'info', gc.sentence ? `${message} ${gc.sentence}` : message, buttons, (b) => onGcButton(b) || explorer.log.show());
+    notifyWithUndo(r.failed.length > 0 || r.stoppedBy ? 'warning' : 'info', gc.sentence ? `${message} ${gc.sentence}` : message, buttons, (b) => onGcButton(b) || explorer.log.show(), undoOf(explorer, r));
   }
-  return { sentence: gc.sentence, button: gc.button };
+  return { sentence: gc.sentence, button: gc.button, undo: undoOf(explorer, r) };
 }

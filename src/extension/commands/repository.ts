@@ -11,6 +11,7 @@ import { confirm, notify } from '../ui';
 import { freedSentence, freedSoon } from './freed';
 import { gcHint, onGcButton, reportLostTags, showError } from './feedback';
 import { copy, withCancellable } from './tags';
+import { journaled, notifyWithUndo, undoOf, undoSentences } from './undo';
 
 const t = vscode.l10n.t;
 
@@ -45,13 +46,13 @@ function imageLine(image: ImageToDelete): string {
   return image.locked ? `${line}\n${t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix)}` : line;
 }
 
-async function confirmRepository(where: string, review: DeletionReview, freed: string | undefined): Promise<boolean> {
+async function confirmRepository(where: string, review: DeletionReview, freed: string | undefined, undoNote: string | undefined): Promise<boolean> {
   const images = review.images.length;
   const tags = review.images.reduce((n, i) => n + i.tags.length, 0);
   const tagCount = tags === 1 ? t('1 tag') : t('{0} tags', tags);
   const message =
     images === 1 ? t('Delete every image of {0}? That is 1 image, with {1}.', where, tagCount) : t('Delete every image of {0}? That is {1} images, with {2}.', where, images, tagCount);
-  const detail = [...review.images.map(imageLine), ...(freed ? ['', freed] : []), '', t('This cannot be undone.')].join('\n');
+  const detail = [...review.images.map(imageLine), ...(freed ? ['', freed] : []), '', ...undoSentences(undoNote)].join('\n');
   return confirm('deleteRepository.confirm', message, detail, images === 1 ? t('Delete 1 Image') : t('Delete {0} Images', images));
 }
 
@@ -62,6 +63,7 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
   const outcome: DeleteRepositoryOutcome = { deleted: [], skipped: [], failed: [], lostTags: [], confirmed: false, cancelled: false };
   let review: DeletionReview;
   let freed: string | undefined;
+  let undoNote: string | undefined;
   try {
     const client = await explorer.tree.client(repo.registry);
     review = await withCancellable(t('Reading every tag of {0}…', where), async (signal) => {
@@ -69,6 +71,7 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
       // What goes: the images that are not locked (those are skipped).
       const going = read.images.filter((i) => !i.locked).map((i) => i.digest);
       freed = freedSentence([{ registry: repo.registry, freed: await freedSoon(client, read.snapshot, going, signal) }]);
+      undoNote = (await client.provider(signal)).undoNote?.();
       return read;
     });
   } catch (e) {
@@ -85,7 +88,7 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
     notify('error', t('Every image of {0} is locked ({1}): nothing was deleted. To delete them, first: {2}', where, first.reason, first.fix));
     return outcome;
   }
-  if (!(await confirmRepository(where, review, freed))) return outcome;
+  if (!(await confirmRepository(where, review, freed, undoNote))) return outcome;
   outcome.confirmed = true;
   const result = await runDelete(explorer, repo, review, outcome);
   explorer.tree.forgetRepository(repo.registry, repo.repository);
@@ -96,8 +99,11 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
 async function runDelete(explorer: Explorer, repo: RepositoryNode, review: DeletionReview, outcome: DeleteRepositoryOutcome): Promise<DeletionResult> {
   const where = `${repo.registry}/${repo.repository}`;
   const client = await explorer.tree.client(repo.registry);
+  const going = review.images.filter((i) => !i.locked);
+  const meta = { registry: repo.registry, repository: repo.repository, operation: 'delete repository' };
   const result = await withCancellable(t('Deleting every image of {0}', where), (signal, progress) =>
-    deleteReviewed(client, review, {
+    journaled(explorer, meta, going, (journal) => deleteReviewed(client, review, {
+      journal,
       confirmation: 'interactive',
       signal,
       onReread: () => progress.report({ message: t('Checking the tags again…') }),
@@ -107,7 +113,7 @@ async function runDelete(explorer: Explorer, repo: RepositoryNode, review: Delet
         if (ev.type === 'failed') explorer.log.error(`${line}: ${ev.error}`);
         else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : line);
       },
-    }),
+    })),
   );
   outcome.deleted = result.deleted;
   outcome.skipped = result.skipped.map((s) => ({ digest: s.digest, reason: s.reason }));
@@ -141,5 +147,5 @@ function report(explorer: Explorer, repo: RepositoryNode, review: DeletionReview
   const gc = gcHint([repo.registry]);
   if (gc.sentence) message += ' ' + gc.sentence;
   const buttons = [...(gc.buttons ?? []), ...(outcome.failed.length + locked > 0 ? [t('Show Log')] : [])];
-  notify(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show());
+  notifyWithUndo(outcome.failed.length > 0 ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show(), undoOf(explorer, result));
 }

@@ -3,12 +3,13 @@
 // tagged needs are offered; one modal names them and warns that systems pulling them by digest lose them; then the
 // engine's executor deletes them (re-checking that no tag appeared on them, and skipping locked ones).
 import * as vscode from 'vscode';
-import { executeDeletions, isRegistryError, readManifests, untaggedGarbage, type DeletionResult, type ManifestRow } from '../../engine';
+import { errorSentence, executeDeletions, isRegistryError, readManifests, untaggedGarbage, type DeletionResult, type ManifestRow } from '../../engine';
 import type { Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode, type ManifestNode, type UntaggedGroupNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
 import { freedSentence, freedSoon } from './freed';
 import { gcHint, onGcButton, reportLostTags, showError } from './feedback';
+import { journaled, notifyWithUndo, undoOf, undoSentences } from './undo';
 
 const t = vscode.l10n.t;
 
@@ -59,27 +60,28 @@ export async function deleteUntagged(explorer: Explorer, node?: unknown, nodes?:
   }
   const message = rows.length === 1 ? t('Delete 1 untagged manifest from {0}?', where) : t('Delete {0} untagged manifests from {1}?', rows.length, where);
   const freed = freedSentence([{ registry, freed: await freedSoon(client, listing.snapshot, rows.map((r) => r.digest), new AbortController().signal) }]);
+  const undoNote = await client.provider().then((p) => p.undoNote?.(), () => undefined);
   const detail = [
     ...rows.slice(0, 20).map(sentence),
     ...(rows.length > 20 ? [t('and {0} more', rows.length - 20)] : []),
     ...(freed ? ['', freed] : []),
     '',
-    t('No tag points at them; systems that pull them by digest lose them. This cannot be undone.'),
+    t('No tag points at them; systems that pull them by digest lose them.'),
+    ...undoSentences(undoNote),
   ].join('\n');
   if (!(await confirm('untagged.confirm', message, detail, t('Delete')))) return { deleted: [], skipped: [], failed: [], confirmed: false };
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Deleting untagged manifests of {0}', where), cancellable: true }, (progress, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
-    return executeDeletions(
-      client,
-      repository,
-      rows.map((r) => ({ digest: r.digest, tags: [], ...(r.subject ? { subject: r.subject } : {}) })),
-      {
+    const items = rows.map((r) => ({ digest: r.digest, tags: [], ...(r.subject ? { subject: r.subject } : {}) }));
+    return journaled(explorer, { registry, repository, operation: 'delete untagged' }, items, (journal) =>
+      executeDeletions(client, repository, items, {
+        journal,
         confirmation: 'interactive',
         since: 'it was shown',
         signal: controller.signal,
         onProgress: (ev) => progress.report({ increment: 100 / ev.total, message: t('{0} of {1}', ev.done, ev.total) }),
-      },
+      }),
     ).finally(() => sub.dispose());
   });
   explorer.tree.forgetRepository(registry, repository);
@@ -93,8 +95,9 @@ function report(explorer: Explorer, where: string, registry: string, r: Deletion
   reportLostTags(explorer, where, r.lostTags);
   let message = r.deleted.length === 1 ? t('Deleted 1 untagged manifest of {0}.', where) : t('Deleted {0} untagged manifests of {1}.', r.deleted.length, where);
   if (r.skipped.length || r.failed.length) message += ' ' + t('{0} skipped and {1} failed (see the log).', r.skipped.length, r.failed.length);
+  if (r.stoppedBy) message += ' ' + errorSentence(r.stoppedBy);
   const gc = r.deleted.length ? gcHint([registry]) : {};
   if (gc.sentence) message += ' ' + gc.sentence;
   const buttons = [t('Show Log'), ...(gc.buttons ?? [])];
-  notify(r.failed.length || r.skipped.length ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show());
+  notifyWithUndo(r.failed.length || r.skipped.length ? 'warning' : 'info', message, buttons, (b) => onGcButton(b) || explorer.log.show(), undoOf(explorer, r));
 }

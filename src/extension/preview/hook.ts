@@ -1,13 +1,16 @@
 // How the extension-host tests answer the Cleanup Preview without a webview, through ui.ts's testHooks (see the
-// comment at the top of ui.ts; ui.ts itself is not changed). The preview asks a 'prune.preview' prompt of kind
-// pickMany whose items are its rows (label: the tag, or "untagged sha256:…"; description: the reason with the fate
-// in front; detail: the digest; picked: the row would be deleted). The test's answer is:
+// comment at the top of ui.ts; ui.ts itself is not changed). The preview asks a prompt of kind pickMany whose items
+// are its rows: 'prune.preview' for one repository (label: the tag, or "untagged sha256:…"), 'policy.preview' for
+// several (label: "host/repository:tag", or "host/repository untagged sha256:…"); description: the reason with the
+// fate in front; detail: the digest; picked: the row would be deleted. The test's answer is:
 //   - the rows (items or labels) to delete: every other row that would be deleted is kept (opted out, planned
 //     again from the same read, as a person unticking it would); rows the policy keeps or skips are not deleted
-//     even when listed. Then comes the one confirmation ('prune.confirm') and the run.
+//     even when listed. Then comes the one confirmation ('prune.confirm', or 'policy.confirm' for several
+//     repositories) and the run, repository by repository.
 //   - undefined: the preview was closed; nothing is deleted.
 //   - OPEN_PANEL: the real panel opens; `request.panel` resolves with its test API (types.ts), so the test can read
-//     what it shows and post what a person would click. The confirmation is still 'prune.confirm'.
+//     what it shows and post what a person would click. The confirmation is still 'prune.confirm' or
+//     'policy.confirm' (Apply asks it as soon as the panel opens).
 import * as vscode from 'vscode';
 import type { PromptRequest } from '../ui';
 import type { Row } from './protocol';
@@ -24,24 +27,31 @@ export interface PreviewItem extends vscode.QuickPickItem {
 }
 
 export interface PreviewRequest extends PromptRequest {
-  id: 'prune.preview';
+  id: 'prune.preview' | 'policy.preview';
   kind: 'pickMany';
   items: PreviewItem[];
   /** Resolves with the panel's test API once it opens (when the answer was OPEN_PANEL). */
   panel: Promise<CleanupPreviewTestApi>;
 }
 
-export function previewRequest(where: string, rows: readonly Row[], panel: Promise<CleanupPreviewTestApi>): PreviewRequest {
+/** The prompt for `rows`; `groups` (the repositories' names, by group index) when the preview holds several. */
+export function previewRequest(where: string, rows: readonly Row[], panel: Promise<CleanupPreviewTestApi>, groups?: readonly string[]): PreviewRequest {
+  const label = (row: Row) => {
+    if (!groups) return row.tag ?? t('untagged {0}', rowName(row));
+    const repository = groups[row.group ?? 0];
+    return row.tag !== undefined ? `${repository}:${row.tag}` : `${repository} ${t('untagged {0}', rowName(row))}`;
+  };
   const items = rows.map(
     (row): PreviewItem => ({
-      label: row.tag ?? t('untagged {0}', rowName(row)),
+      label: label(row),
       description: `${row.fate}: ${row.reason}`,
       detail: row.digest,
       picked: row.fate === 'delete',
       row,
     }),
   );
-  return { id: 'prune.preview', kind: 'pickMany', title: t('Cleanup Preview — {0}', where), message: t('The rows to delete; the others are kept.'), items, panel };
+  const id = groups ? 'policy.preview' : 'prune.preview';
+  return { id, kind: 'pickMany', title: t('Cleanup Preview — {0}', where), message: t('The rows to delete; the others are kept.'), items, panel };
 }
 
 /** The test's answer as the rows it lets go; undefined when it closed the preview. Throws on an answer that is no row. */

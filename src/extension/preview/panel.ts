@@ -1,73 +1,77 @@
-// The Cleanup Preview panel: one editor tab per repository ("Cleanup Preview — host/repo"). It owns the state
-// (the plan, the opt-outs, the run) and sends it to its webview, which renders, sorts and filters. Opting a row out
-// plans again from the same read (model.ts). Delete asks the one confirmation, then runs the command's `remove`
-// (executePrune) with live progress per image and Cancel (an AbortController), and keeps the result in the panel.
-// Closing the tab while deleting does not stop the run: it goes on and its result shows in a notification (the
-// panel says so while it runs). Prune again on the same repository reveals the panel and replaces its plan, unless
-// it is deleting.
+// The Cleanup Preview panel: one editor tab per prune ("Cleanup Preview — host/repo") or per policy file
+// ("Cleanup Preview — registry-retention.yaml"). It owns the state (each repository's plan and opt-outs: groups.ts;
+// the run: run.ts) and sends it to its webview, which renders, sorts and filters (a header row per repository when
+// there are several). Opting a row out plans that repository again from its own read (model.ts). Delete asks the one
+// confirmation, then runs each repository's `remove` (executePrune) with live progress per image and Cancel (an
+// AbortController), and keeps the result in the panel. Closing the tab while deleting does not stop the run: it goes
+// on and its result shows in a notification (the panel says so while it runs). Preview again with the same key
+// reveals the panel and replaces its plan, unless it is deleting.
 import * as vscode from 'vscode';
-import { errorSentence, isSelfHostedDistribution, pruneDeletions, type DeletionResult, type PrunePreview } from '../../engine';
+import { errorSentence, isSelfHostedDistribution, pruneDeletions } from '../../engine';
 import { openGcDocs } from '../commands/feedback';
-import { confirmDeletion } from './ask';
+import { confirmCleanup } from './ask';
 import { mayReadFacts, readImageFacts } from './facts';
+import { allRows, groupCounts, groupOf, groupOutcomes, groupResults, groupRows, imagesToDeleteIn, mergedResult, newGroups, optOutRow, rowsOf, sumCounts, type GroupState } from './groups';
 import { previewHtml, previewRoots } from './html';
-import { applyOptOuts, buildRows, changedRows, countTotals, freedNow, imagesToDelete, NO_OPT_OUTS, queueRows, rowsByDigest, snapshotFacts, toggleOptOut, type ImageFacts, type OptOuts } from './model';
-import type { FromWebview, Phase, Progress, RenderReport, ResultView, Row, RowChange, RunStatus, ToWebview, Totals } from './protocol';
-import type { CleanupOutcome, CleanupPreviewTestApi, CleanupRequest } from './types';
-import { policyWords, progressView, resultView, rowWords, totalsView, webviewStrings } from './words';
+import { changedRows, queueRows, rowsByDigest } from './model';
+import type { FromWebview, GroupHeader, Phase, Progress, ResultView, Row, RowChange, RunStatus, ToWebview, Totals } from './protocol';
+import { RenderReports } from './renders';
+import { runGroups } from './run';
+import type { CleanupPreviewTestApi, GroupedCleanupOutcome, GroupedCleanupRequest, GroupResult, RunFeedback } from './types';
+import { groupHeaderView, progressView, resultView, rowWords, totalsView, webviewStrings } from './words';
 
 const t = vscode.l10n.t;
 const VIEW_TYPE = 'registryExplorer.cleanupPreview';
 const FLUSH_MS = 100;
 
-/** The open panels, by `host/repository`. */
-const panels = new Map<string, CleanupPanel>();
-
-/** Whether a Cleanup Preview of `where` is confirming or deleting right now. */
-export function cleanupBusy(where: string): boolean {
-  return panels.get(where)?.busy ?? false;
+/** What the panel is given: a policy's request, or a prune's as one group (`single`: its words as they always were). */
+export interface PanelRequest extends GroupedCleanupRequest {
+  single: boolean;
 }
 
-/** Shows the panel of `where` (a new one, or the open one with its plan replaced) and resolves when it is done with. */
-export function showCleanupPanel(request: CleanupRequest): CleanupPanel {
-  const open = panels.get(request.where);
+/** The open panels, by key (`host/repository` for a prune). */
+const panels = new Map<string, CleanupPanel>();
+
+/** Whether a Cleanup Preview with this key, or one holding the repository `where`, is confirming or deleting now. */
+export function cleanupBusy(where: string): boolean {
+  return [...panels].some(([key, panel]) => panel.busy && (key === where || panel.covers(where)));
+}
+
+/** Shows the panel of `request.key` (a new one, or the open one with its plan replaced) and resolves when it is done with. */
+export function showCleanupPanel(request: PanelRequest): CleanupPanel {
+  const open = panels.get(request.key);
   if (open && !open.busy) {
     open.load(request);
     open.reveal();
     return open;
   }
   const panel = new CleanupPanel(request);
-  panels.set(request.where, panel);
+  panels.set(request.key, panel);
   return panel;
-}
-
-interface RenderWaiter {
-  test: (r: RenderReport) => boolean;
-  resolve: (r: RenderReport) => void;
 }
 
 export class CleanupPanel {
   private readonly panel: vscode.WebviewPanel;
-  private request!: CleanupRequest;
-  private opted: OptOuts = NO_OPT_OUTS;
-  private current!: PrunePreview;
+  private request!: PanelRequest;
+  private groups: GroupState[] = [];
   private rows: Row[] = [];
-  private facts = new Map<string, ImageFacts>();
   private phase: Phase = 'preview';
   private progress?: Progress;
   private result?: ResultView;
-  private settle: (outcome: CleanupOutcome) => void = () => undefined;
-  outcome!: Promise<CleanupOutcome>;
+  /** The run's Undo (the result's Undo button), when what it deleted is in the undo journal. */
+  private undo?: () => Promise<unknown>;
+  private settle: (outcome: GroupedCleanupOutcome) => void = () => undefined;
+  outcome!: Promise<GroupedCleanupOutcome>;
   private factsAbort?: AbortController;
   private runAbort?: AbortController;
   private disposed = false;
   private readonly dirty = new Set<number>();
+  private headersDirty = false;
   private flushTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners = new Set<() => void>();
-  private lastRender?: RenderReport;
-  private waiters: RenderWaiter[] = [];
+  private readonly renders = new RenderReports();
 
-  constructor(request: CleanupRequest) {
+  constructor(request: PanelRequest) {
     this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, t('Cleanup Preview — {0}', request.where), vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: previewRoots(request.extensionUri),
@@ -83,19 +87,22 @@ export class CleanupPanel {
     return this.phase === 'confirming' || this.phase === 'deleting' || this.phase === 'cancelling';
   }
 
+  /** Whether one of its repositories is `where`. */
+  covers(where: string): boolean {
+    return this.groups.some((g) => g.source.where === where);
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, false);
   }
 
-  /** Takes a new plan (a new panel, or Prune again on the same repository); the previous one ends without a run. */
-  load(request: CleanupRequest, live = true): void {
-    this.settle({ preview: this.current ?? request.preview });
+  /** Takes a new plan (a new panel, or Preview again with the same key); the previous one ends without a run. */
+  load(request: PanelRequest, live = true): void {
+    this.settle(this.outcomeNow());
     this.factsAbort?.abort();
     this.request = request;
-    this.opted = NO_OPT_OUTS;
-    this.current = request.preview;
-    this.facts = snapshotFacts(request.preview);
-    this.rows = buildRows(request.preview, request.preview, this.opted, this.facts, rowWords());
+    this.groups = newGroups(request.groups);
+    this.rows = allRows(this.groups, rowWords());
     this.phase = 'preview';
     this.progress = undefined;
     this.result = undefined;
@@ -103,24 +110,45 @@ export class CleanupPanel {
     this.panel.title = t('Cleanup Preview — {0}', request.where);
     if (live) this.post(this.initMessage());
     this.readFacts();
+    if (request.confirmAtOnce) void this.delete(); // Apply: the one confirmation at once
+  }
+
+  private outcomeNow(): GroupedCleanupOutcome {
+    return groupOutcomes(this.groups);
   }
 
   private initMessage(): ToWebview {
-    const { preview, where, untagged } = this.request;
     return {
       type: 'init',
-      strings: webviewStrings(where, policyWords(preview.policy, untagged)),
+      strings: webviewStrings(this.request.where, this.request.summary),
       rows: this.rows,
       totals: this.totals(),
-      notes: preview.plan.notes,
+      notes: this.notes(),
       phase: this.phase,
       progress: this.progress,
       result: this.result,
+      groups: this.headers(),
     };
   }
 
+  /** The plans' notes; over several repositories, each named with its repository. */
+  private notes(): string[] {
+    if (this.request.single) return this.groups[0]?.source.preview?.plan.notes ?? [];
+    return this.groups.flatMap((g) => (g.source.preview?.plan.notes ?? []).map((n) => `${g.source.where}: ${n}`));
+  }
+
   private totals(): Totals {
-    return totalsView(countTotals(this.rows, freedNow(this.current)), imagesToDelete(this.current), isSelfHostedDistribution(this.request.registry));
+    const counts = sumCounts(this.groups.filter((g) => g.current).map((g) => groupCounts(g, this.rows)));
+    return totalsView(counts, imagesToDeleteIn(this.groups), this.groups.some((g) => isSelfHostedDistribution(g.source.registry)));
+  }
+
+  private header(group: GroupState): GroupHeader {
+    return groupHeaderView(group, group.current ? groupCounts(group, this.rows) : undefined);
+  }
+
+  /** The header rows, when there is more than one repository (one repository shows none). */
+  private headers(): GroupHeader[] | undefined {
+    return this.groups.length > 1 ? this.groups.map((g) => this.header(g)) : undefined;
   }
 
   private post(message: ToWebview): void {
@@ -151,51 +179,65 @@ export class CleanupPanel {
         return this.request.log.show();
       case 'gcDocs':
         return openGcDocs();
+      case 'undo':
+        void this.undo?.();
+        return;
       case 'rendered':
-        return this.rendered(m.report);
+        return this.renders.report(m.report);
     }
   }
 
   // ---------------------------------------------------------------- the plan
 
-  /** Rebuilds the rows from the current plan and facts, and sends what changed. */
-  private rebuild(): void {
-    const next = buildRows(this.request.preview, this.current, this.opted, this.facts, rowWords());
+  /** Rebuilds one repository's rows from its current plan and facts, and sends what changed. */
+  private rebuild(group: GroupState): void {
+    const next = groupRows(group, rowWords());
     const changes = changedRows(this.rows, next);
-    this.rows = next;
-    this.post({ type: 'rows', changes, totals: this.totals() });
+    for (const r of next) this.rows[r.id] = r;
+    this.post({ type: 'rows', changes, totals: this.totals(), groups: this.headers() });
     this.changed();
   }
 
   private optOut(id: number, keep: boolean): void {
     const row = this.rows[id];
-    if (this.phase !== 'preview' || !row || (keep && !row.optional) || keep === row.optedOut) {
+    const group = groupOf(this.groups, id);
+    if (this.phase !== 'preview' || !row || !group || (keep && !row.optional) || keep === row.optedOut) {
       this.post({ type: 'rows', changes: [], totals: this.totals() }); // the webview stops waiting for this row
       return;
     }
-    this.opted = toggleOptOut(this.opted, row, keep);
-    this.current = applyOptOuts(this.request.preview, this.opted);
-    this.request.log.info(`cleanup preview ${this.request.where}: ${keep ? 'keeping' : 'no longer keeping'} ${row.tag ?? row.digest}`);
-    this.rebuild();
+    optOutRow(group, row, keep);
+    this.request.log.info(`cleanup preview ${group.source.where}: ${keep ? 'keeping' : 'no longer keeping'} ${row.tag ?? row.digest}`);
+    this.rebuild(group);
   }
 
-  /** Ages and sizes the read did not bring, for the images to delete first; stops when a run starts or the panel closes. */
+  /** Ages and sizes the reads did not bring, repository by repository; stops when a run starts or the panel closes. */
   private readFacts(): void {
-    const { client, preview, concurrency } = this.request;
-    if (!mayReadFacts(client, preview.snapshot.provider)) return;
-    const missing = (r: Row) => r.digest && !this.facts.has(r.digest);
-    const first = this.rows.filter((r) => r.fate === 'delete' && missing(r));
-    const digests = [...new Set([...first, ...this.rows.filter(missing)].map((r) => r.digest!))];
-    if (digests.length === 0) return;
     const controller = new AbortController();
     this.factsAbort = controller;
-    void readImageFacts(client, preview.repository, digests, {
-      concurrency: Math.max(1, Math.min(4, concurrency)),
-      signal: controller.signal,
+    void (async () => {
+      for (const group of this.groups) {
+        if (controller.signal.aborted) return;
+        await this.readGroupFacts(group, controller.signal);
+      }
+    })();
+  }
+
+  /** One repository's missing ages and sizes, the images to delete first. */
+  private async readGroupFacts(group: GroupState, signal: AbortSignal): Promise<void> {
+    const { client, preview } = group.source;
+    if (!client || !preview || !mayReadFacts(client, preview.snapshot.provider)) return;
+    const rows = rowsOf(group, this.rows);
+    const missing = (r: Row) => r.digest && !group.facts.has(r.digest);
+    const first = rows.filter((r) => r.fate === 'delete' && missing(r));
+    const digests = [...new Set([...first, ...rows.filter(missing)].map((r) => r.digest!))];
+    if (digests.length === 0) return;
+    await readImageFacts(client, preview.repository, digests, {
+      concurrency: Math.max(1, Math.min(4, this.request.concurrency)),
+      signal,
       onFacts: (batch) => {
-        if (controller.signal.aborted || this.phase !== 'preview') return;
-        for (const [digest, f] of batch) this.facts.set(digest, f);
-        this.rebuild();
+        if (signal.aborted || this.phase !== 'preview') return;
+        for (const [digest, f] of batch) group.facts.set(digest, f);
+        this.rebuild(group);
       },
     });
   }
@@ -209,13 +251,13 @@ export class CleanupPanel {
   }
 
   private async delete(): Promise<void> {
-    if (this.phase !== 'preview' || imagesToDelete(this.current) === 0) return;
-    const approved = this.current;
+    if (this.phase !== 'preview' || imagesToDeleteIn(this.groups) === 0) return;
     this.setPhase('confirming');
-    const ok = await confirmDeletion(this.request.registry, this.request.where, approved, this.rows);
-    if (this.disposed) return this.settle({ preview: approved }); // closed meanwhile: nothing is deleted
+    const ok = await confirmCleanup(this.request.single, this.groups, this.rows);
+    if (this.disposed) return this.settle(this.outcomeNow()); // closed meanwhile: nothing is deleted
     if (!ok) return this.setPhase('preview');
-    await this.run(approved);
+    for (const g of this.groups) g.approved = g.current;
+    await this.run();
   }
 
   private cancel(): void {
@@ -231,6 +273,10 @@ export class CleanupPanel {
       row.statusText = text;
       this.dirty.add(row.id);
     }
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -239,86 +285,83 @@ export class CleanupPanel {
     this.flushTimer = undefined;
     const changes: RowChange[] = [...this.dirty].map((id) => ({ id, status: this.rows[id].status, statusText: this.rows[id].statusText }));
     this.dirty.clear();
-    if (this.progress) this.post({ type: 'progress', changes, progress: this.progress });
+    const groups = this.headersDirty ? this.headers() : undefined;
+    this.headersDirty = false;
+    if (this.progress) this.post({ type: 'progress', changes, progress: this.progress, ...(groups ? { groups } : {}) });
     this.changed();
   }
 
-  private async run(approved: PrunePreview): Promise<void> {
+  /** Marks the rows of the approved images as queued (every other row as out of the run); what changed. */
+  private queue(): RowChange[] {
+    const before = this.rows;
+    const queued = this.groups.flatMap((g) => (g.approved ? queueRows(rowsOf(g, before), g.approved) : []));
+    const changes = changedRows(before, queued);
+    for (const r of queued) this.rows[r.id] = r;
+    return changes;
+  }
+
+  private async run(): Promise<void> {
     this.factsAbort?.abort();
     const controller = new AbortController();
     this.runAbort = controller;
-    const queued = queueRows(this.rows, approved);
-    const changes = changedRows(this.rows, queued);
-    this.rows = queued;
-    const byDigest = rowsByDigest(queued);
-    const total = imagesToDelete(approved);
+    const changes = this.queue();
+    const byDigest = new Map(this.groups.map((g) => [g, rowsByDigest(rowsOf(g, this.rows))]));
+    const total = imagesToDeleteIn(this.groups);
     const counts = { deleted: 0, failed: 0, skipped: 0 };
-    const deleted: string[] = [];
     let done = 0;
     this.progress = progressView(0, total, counts);
-    this.post({ type: 'progress', changes, progress: this.progress });
+    this.post({ type: 'progress', changes, progress: this.progress, groups: this.headers() });
     this.setPhase('deleting');
-    let result: DeletionResult;
-    try {
-      result = await this.request.remove(approved, {
-        signal: controller.signal,
-        onStart: (item) => this.mark(byDigest, item.digest, 'deleting'),
-        onReread: () => {
-          this.progress = progressView(done, total, counts, true);
-          this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
-        },
-        onProgress: (ev) => {
-          counts[ev.type]++;
-          done = ev.done;
-          if (ev.type === 'deleted') deleted.push(ev.digest);
-          this.progress = progressView(ev.done, ev.total, counts);
-          this.mark(byDigest, ev.digest, ev.type === 'deleted' ? (ev.alreadyGone ? 'gone' : 'deleted') : ev.type, ev.type === 'failed' ? ev.error : ev.reason);
-          this.changed(); // the webview hears of it at the next flush; listeners (the tests) at once
-        },
-      });
-    } catch (e) {
-      // The executor reports every failure in its result; this is a bug or a crash: say what is known.
-      this.request.log.error(`cleanup ${this.request.where} stopped: ${errorSentence(e)}`);
-      const finished = new Set(deleted);
-      const rest = pruneDeletions(approved).filter((d) => !finished.has(d.digest));
-      result = { deleted, alreadyGone: [], skipped: [], failed: rest.map((d) => ({ ...d, error: errorSentence(e) })), lostTags: [], cancelled: false, reads: 0 };
-    }
+    await runGroups(this.groups, controller.signal, {
+      onGroup: () => {
+        this.headersDirty = true;
+        this.flushSoon();
+      },
+      onStart: (group, digest) => this.mark(byDigest.get(group)!, digest, 'deleting'),
+      onReread: () => {
+        this.progress = progressView(done, total, counts, true);
+        this.flushSoon();
+      },
+      onProgress: (group, ev, overall) => {
+        counts[ev.type]++;
+        done = overall;
+        this.progress = progressView(overall, total, counts);
+        this.mark(byDigest.get(group)!, ev.digest, ev.type === 'deleted' ? (ev.alreadyGone ? 'gone' : 'deleted') : ev.type, ev.type === 'failed' ? ev.error : ev.reason);
+        this.changed(); // the webview hears of it at the next flush; listeners (the tests) at once
+      },
+      onCrash: (group, e) => this.request.log.error(`cleanup ${group.source.where} stopped: ${errorSentence(e)}`),
+    });
     this.progress = progressView(counts.deleted + counts.failed + counts.skipped, total, counts);
     this.flush();
-    const tags = new Map(pruneDeletions(approved).map((d) => [d.digest, d.tags]));
-    const gc = this.request.finished(result, this.disposed || !this.panel.visible);
-    this.result = resultView(result, (digest) => tags.get(digest) ?? [], gc);
+    const ran = groupResults(this.groups);
+    const gc = this.request.finished(ran, this.disposed || !this.panel.visible);
+    this.undo = gc.undo;
+    this.result = this.resultOf(ran, gc);
     this.phase = 'done';
-    this.post({ type: 'result', result: this.result, progress: this.progress });
+    this.post({ type: 'result', result: this.result, progress: this.progress, groups: this.headers() });
     this.changed();
-    this.settle({ preview: approved, result });
+    this.settle(this.outcomeNow());
+  }
+
+  /** The result box: a prune's own; over several repositories, merged with each tag named with its repository. */
+  private resultOf(ran: GroupResult[], gc: RunFeedback): ResultView {
+    if (this.request.single && ran.length === 1) {
+      const tags = new Map(pruneDeletions(ran[0].approved).map((d) => [d.digest, d.tags]));
+      return resultView(ran[0].result, (digest) => tags.get(digest) ?? [], gc);
+    }
+    const merged = mergedResult(ran.map((r) => ({ where: r.group.where, result: r.result, approved: r.approved })));
+    return resultView(merged.result, merged.tagsOf, gc);
   }
 
   // ---------------------------------------------------------------- the tab
 
   private onDisposed(): void {
     this.disposed = true;
-    if (panels.get(this.request.where) === this) panels.delete(this.request.where);
+    if (panels.get(this.request.key) === this) panels.delete(this.request.key);
     this.factsAbort?.abort();
-    for (const w of this.waiters) w.resolve(this.lastRender ?? { shown: 0, rendered: 0, total: 0, deleteLabel: '', deleteDisabled: true, phase: this.phase });
-    this.waiters = [];
+    this.renders.release(this.phase);
     // While deleting, the run goes on and reports in a notification (see run()).
-    if (!this.busy) this.settle({ preview: this.current });
-  }
-
-  private rendered(report: RenderReport): void {
-    this.lastRender = report;
-    const [ready, waiting] = [this.waiters.filter((w) => w.test(report)), this.waiters.filter((w) => !w.test(report))];
-    this.waiters = waiting;
-    for (const w of ready) w.resolve(report);
-  }
-
-  private waitForRender(test: (r: RenderReport) => boolean = () => true, timeoutMs = 15_000): Promise<RenderReport> {
-    if (this.lastRender && test(this.lastRender)) return Promise.resolve(this.lastRender);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the webview never rendered as expected; last report: ${JSON.stringify(this.lastRender)}`)), timeoutMs);
-      this.waiters.push({ test, resolve: (r) => (clearTimeout(timer), resolve(r)) });
-    });
+    if (!this.busy) this.settle(this.outcomeNow());
   }
 
   /** What the extension-host tests drive (see hook.ts). */
@@ -327,12 +370,13 @@ export class CleanupPanel {
     return {
       title: this.panel.title,
       rows: () => this.rows,
+      groups: () => this.groups.map((g) => this.header(g)),
       totals: () => this.totals(),
       phase: () => this.phase,
       progress: () => this.progress,
       result: () => this.result,
       post: (m) => this.receive(m),
-      rendered: (test, timeoutMs) => this.waitForRender(test, timeoutMs),
+      rendered: (test, timeoutMs) => this.renders.wait(test, timeoutMs),
       onChange: (listener) => {
         this.listeners.add(listener);
         return { dispose: () => this.listeners.delete(listener) };

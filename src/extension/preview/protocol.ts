@@ -34,10 +34,31 @@ export interface Row {
   status?: RunStatus;
   /** The error of a failed delete, the reason of a skip. */
   statusText?: string;
+  /** The repository (the index of its GroupHeader) of a preview over several; 0 in a one-repository preview. */
+  group?: number;
 }
 
 /** A row's fields that change after the first render (a re-plan, the run, lazily read ages and sizes). */
-export type RowChange = Pick<Row, 'id'> & Partial<Omit<Row, 'id' | 'tag' | 'digest'>>;
+export type RowChange = Pick<Row, 'id'> & Partial<Omit<Row, 'id' | 'tag' | 'digest' | 'group'>>;
+
+/**
+ * One repository of a preview over several (a retention policy): a header row above its rows. The webview shows the
+ * headers only when there is more than one; each group's rows are sorted and filtered under its own header.
+ */
+export interface GroupHeader {
+  index: number;
+  /** `host/repository`. */
+  where: string;
+  /** What planned it: "rule 1 (line 3): range <2.0.0 · keep 2 newest". */
+  rule: string;
+  /** What it deletes and keeps, and the space freed where counted; or that it could not be read. */
+  summary: string;
+  /** Set when the repository could not be read: the header says why, and the group has no rows. */
+  error?: string;
+  /** After (or during) the run: "deleted 3 of 3 images", "not started: cancelled". */
+  status?: string;
+  severity?: 'info' | 'warning' | 'error';
+}
 
 export interface FateTotal {
   /** Distinct images; an untagged manifest counts as one. */
@@ -91,6 +112,8 @@ export interface ResultView {
   skipped: ResultGroup[];
   /** Set when the registry's space comes back only after garbage collection: the button's label. */
   gcButton?: string;
+  /** Set when what was deleted can be undone (it is in the undo journal): the button's label. */
+  undoButton?: string;
   severity: 'info' | 'warning' | 'error';
 }
 
@@ -119,6 +142,8 @@ export interface Strings {
   failedHeading: string;
   skippedHeading: string;
   rowCount: string;
+  /** "Repository {0}": a header row's label for screen readers; {0} is `host/repository`. */
+  groupLabel: string;
 }
 
 export interface InitMessage {
@@ -130,22 +155,26 @@ export interface InitMessage {
   phase: Phase;
   progress?: Progress;
   result?: ResultView;
+  /** The repositories' headers, when the preview holds more than one. */
+  groups?: GroupHeader[];
 }
 
-/** Extension → webview. */
+/** Extension → webview. `groups`, when present, replaces every header (a preview over several repositories). */
 export type ToWebview =
   | InitMessage
-  | { type: 'rows'; changes: RowChange[]; totals: Totals }
+  | { type: 'rows'; changes: RowChange[]; totals: Totals; groups?: GroupHeader[] }
   | { type: 'phase'; phase: Phase; progress?: Progress }
-  | { type: 'progress'; changes: RowChange[]; progress: Progress }
-  | { type: 'result'; result: ResultView; progress?: Progress };
+  | { type: 'progress'; changes: RowChange[]; progress: Progress; groups?: GroupHeader[] }
+  | { type: 'result'; result: ResultView; progress?: Progress; groups?: GroupHeader[] };
 
 /** What the webview shows after a render: for the tests, which cannot look into it. */
 export interface RenderReport {
-  /** Rows after the fate filter. */
+  /** Rows after the fate filter (header rows not counted). */
   shown: number;
-  /** Rows in the DOM now (the table renders the visible window only). */
+  /** Rows in the DOM now (the table renders the visible window only; header rows not counted). */
   rendered: number;
+  /** Repository header rows in the DOM now (0 in a one-repository preview). */
+  headers?: number;
   total: number;
   deleteLabel: string;
   deleteDisabled: boolean;
@@ -160,4 +189,5 @@ export type FromWebview =
   | { type: 'cancel' }
   | { type: 'showLog' }
   | { type: 'gcDocs' }
+  | { type: 'undo' }
   | { type: 'rendered'; report: RenderReport };

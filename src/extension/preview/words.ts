@@ -1,11 +1,13 @@
 // Every word the Cleanup Preview shows, through vscode.l10n: the webview's strings, the totals, the confirmation
 // (in the future tense: nothing is deleted yet), the progress line and the result.
 import * as vscode from 'vscode';
-import { errorSentence, formatSize, type DeletionResult, type PrunePolicy, type PrunePreview } from '../../engine';
+import { errorSentence, formatSize, pruneDeletions, type DeletionResult, type PrunePolicy, type PrunePreview } from '../../engine';
 import { middleDigest } from '../model/nodes';
 import { agoText } from '../tree/items';
+import type { GroupState } from './groups';
 import type { FateCount, RowWords, TotalCounts } from './model';
-import type { Progress, ResultGroup, ResultView, Row, Strings, Totals } from './protocol';
+import type { GroupHeader, Progress, ResultGroup, ResultView, Row, Strings, Totals } from './protocol';
+import type { RunFeedback } from './types';
 
 const t = vscode.l10n.t;
 
@@ -62,8 +64,13 @@ export function freedNote(c: TotalCounts, selfHosted: boolean): string {
   return parts.join(' ') + gc;
 }
 
+/** "12 images (14 tags) (2 untagged)": what goes. */
+function deleteWords(c: TotalCounts): string {
+  return imagesAndTags(c.delete.images, c.delete.tags) + (c.delete.untagged ? ' ' + t('({0} untagged)', c.delete.untagged) : '');
+}
+
 export function totalsView(c: TotalCounts, images: number, selfHosted: boolean): Totals {
-  const del = imagesAndTags(c.delete.images, c.delete.tags) + (c.delete.untagged ? ' ' + t('({0} untagged)', c.delete.untagged) : '');
+  const del = deleteWords(c);
   const freed = freedText(c);
   return {
     delete: c.delete,
@@ -116,11 +123,12 @@ export function webviewStrings(where: string, policy: string): Strings {
     failedHeading: t('Failed'),
     skippedHeading: t('Skipped'),
     rowCount: t('{0} of {1} rows', '{0}', '{1}'),
+    groupLabel: t('Repository {0}', '{0}'),
   };
 }
 
-/** The one confirmation, before anything is deleted: what will go, what stays, and that it cannot be undone. */
-export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number, selfHosted: boolean): { message: string; detail: string } {
+/** The one confirmation, before anything is deleted: what will go, what stays, and how it can be undone (`undo`). */
+export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number, selfHosted: boolean, undo: readonly string[]): { message: string; detail: string } {
   const message = t('Delete {0} from {1}?', imagesAndTags(images, c.delete.tags), where);
   const untagged = c.delete.untagged;
   const detail = [
@@ -130,7 +138,7 @@ export function confirmation(where: string, approved: PrunePreview, c: TotalCoun
     ...approved.plan.notes,
     t('The tags are read again first: an image whose tags changed since this preview will be skipped.'),
     '',
-    t('This cannot be undone.'),
+    ...undo,
   ].join('\n');
   return { message, detail };
 }
@@ -147,7 +155,7 @@ function groups(items: { digest: string; tags: string[]; text: string }[]): Resu
 }
 
 /** The result, kept in the panel: headline, sentences, and the failures and skips grouped by their reason. */
-export function resultView(r: DeletionResult, tagsOf: (digest: string) => string[], gc: { sentence?: string; button?: string }): ResultView {
+export function resultView(r: DeletionResult, tagsOf: (digest: string) => string[], gc: RunFeedback): ResultView {
   const fresh = r.deleted.length - r.alreadyGone.length;
   const total = r.deleted.length + r.failed.length + r.skipped.length;
   const tags = r.deleted.reduce((n, d) => n + tagsOf(d).length, 0);
@@ -168,6 +176,7 @@ export function resultView(r: DeletionResult, tagsOf: (digest: string) => string
     failed: groups(r.failed.map((f) => ({ ...f, text: f.error }))),
     skipped: groups(r.skipped.map((s) => ({ ...s, text: s.reason }))),
     gcButton: fresh > 0 ? gc.button : undefined,
+    undoButton: gc.undo ? t('Undo') : undefined,
     severity: r.lostTags.length ? 'error' : r.failed.length || r.stoppedBy ? 'warning' : 'info',
   };
 }
@@ -175,4 +184,53 @@ export function resultView(r: DeletionResult, tagsOf: (digest: string) => string
 /** A row's tag, or the short digest of an untagged manifest, for lists. */
 export function rowName(row: Pick<Row, 'tag' | 'digest'>): string {
   return row.tag ?? middleDigest(row.digest ?? '');
+}
+
+// ---------------------------------------------------------------- several repositories (a retention policy)
+
+/** A repository's header row: what planned it, what it deletes and keeps (or why it could not be read), its run. */
+export function groupHeaderView(group: GroupState, c: TotalCounts | undefined): GroupHeader {
+  const { where, rule, error } = group.source;
+  const header: GroupHeader = { index: group.index, where, rule, summary: '' };
+  if (error !== undefined || !c) return { ...header, summary: t('could not be read: {0}', error ?? t('unknown error')), error: error ?? t('unknown error'), severity: 'error' };
+  const parts = [t('delete {0}', deleteWords(c)), t('keep {0}', tagsAndImages(c.keep))];
+  if (c.skip.tags + c.skip.untagged > 0) parts.push(t('skip {0}', tagsAndImages(c.skip)));
+  if (c.delete.images > 0) parts.push(t('space freed {0}', freedText(c)));
+  header.summary = parts.join(' · ');
+  if (group.running) return { ...header, status: t('deleting…') };
+  if (group.result && group.approved) {
+    const tags = new Map(pruneDeletions(group.approved).map((d) => [d.digest, d.tags]));
+    const view = resultView(group.result, (digest) => tags.get(digest) ?? [], {});
+    return { ...header, status: view.headline, severity: view.severity };
+  }
+  return header;
+}
+
+export interface RepositoryCount {
+  where: string;
+  images: number;
+  tags: number;
+}
+
+/** At most this many repositories are listed one by one in the confirmation; the rest are counted. */
+const LISTED = 15;
+
+/** The one confirmation of a run over several repositories: the count in each, what stays, and how it can be undone. */
+export function groupedConfirmation(parts: readonly RepositoryCount[], c: TotalCounts, images: number, selfHosted: boolean, notes: readonly string[], undo: readonly string[]): { message: string; detail: string } {
+  const what = imagesAndTags(images, c.delete.tags);
+  const message = parts.length === 1 ? t('Delete {0} from {1}?', what, parts[0].where) : t('Delete {0} from {1} repositories?', what, parts.length);
+  const listed = parts.slice(0, LISTED).map((p) => `${p.where}: ${imagesAndTags(p.images, p.tags)}`);
+  if (parts.length > LISTED) listed.push(t('… and {0} more repositories.', parts.length - LISTED));
+  const detail = [
+    ...listed,
+    '',
+    t('{0} will be kept and {1} skipped.', c.keep.tags === 1 ? t('1 tag') : t('{0} tags', c.keep.tags), c.skip.tags === 1 ? t('1 tag') : t('{0} tags', c.skip.tags)),
+    ...(c.delete.untagged ? [t('{0} of them are untagged manifests: systems that pull them by digest will lose them.', c.delete.untagged)] : []),
+    ...(c.freed && c.delete.images > 0 ? [freedSentence(c, selfHosted)] : []),
+    ...notes,
+    t('The tags are read again first: an image whose tags changed since this preview will be skipped.'),
+    '',
+    ...undo,
+  ].join('\n');
+  return { message, detail };
 }

@@ -21,7 +21,7 @@ function applyChanges(changes: RowChange[]): boolean {
 }
 
 function onInit(m: InitMessage): void {
-  Object.assign(view, { strings: m.strings, rows: m.rows, totals: m.totals, notes: m.notes, phase: m.phase, progress: m.progress, result: m.result, order: undefined });
+  Object.assign(view, { strings: m.strings, rows: m.rows, totals: m.totals, notes: m.notes, phase: m.phase, progress: m.progress, result: m.result, groups: m.groups ?? [], order: undefined });
   view.pending.clear();
   if (saved.focusId !== undefined && !view.rows[saved.focusId]) saved.focusId = undefined;
   build();
@@ -37,6 +37,8 @@ function onInit(m: InitMessage): void {
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
+  // New headers (a repository's counts, its run): the same repositories, so the order stays.
+  if (m.type !== 'init' && 'groups' in m && m.groups) view.groups = m.groups;
   switch (m.type) {
     case 'init':
       onInit(m);

@@ -149,7 +149,13 @@ export function renderResult(): void {
   }
   const log = el('button', { class: 'button secondary', type: 'button' }, strings.showLog);
   log.addEventListener('click', () => post({ type: 'showLog' }));
-  const actions = el('div', { class: 'result-actions' }, log);
+  const actions = el('div', { class: 'result-actions' });
+  if (result.undoButton) {
+    const undo = el('button', { class: 'button', type: 'button' }, result.undoButton);
+    undo.addEventListener('click', () => post({ type: 'undo' }));
+    actions.append(undo);
+  }
+  actions.append(log);
   if (result.gcButton) {
     const gc = el('button', { class: 'button secondary', type: 'button' }, result.gcButton);
     gc.addEventListener('click', () => post({ type: 'gcDocs' }));

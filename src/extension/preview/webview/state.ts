@@ -1,7 +1,7 @@
 // The webview's state and small DOM helpers, shared by page.ts (the controls), table.ts (the rows) and main.ts (the
 // messages). The extension owns the truth; this is what it last sent, plus the view's own choices (sort, filter,
 // scroll, focus), which VS Code keeps across a reload of the webview (getState/setState).
-import type { Fate, FromWebview, Phase, Progress, ResultView, Row, Strings, Totals } from '../protocol';
+import type { Fate, FromWebview, GroupHeader, Phase, Progress, ResultView, Row, Strings, Totals } from '../protocol';
 
 export type SortKey = 'tag' | 'age' | 'size' | 'digest' | 'fate' | 'reason' | 'status';
 
@@ -42,8 +42,15 @@ class ViewState {
   phase: Phase = 'preview';
   progress?: Progress;
   result?: ResultView;
-  /** Row ids in the order shown (filtered, sorted); undefined when the rows, the sort or the filter changed. */
+  /** The repositories' headers, when the preview holds more than one (else empty: no header rows). */
+  groups: GroupHeader[] = [];
+  /**
+   * Row ids in the order shown (filtered, sorted), each repository's rows under its header (a header is -1 - its
+   * index: see headerOf); undefined when the rows, the sort or the filter changed.
+   */
   order?: number[];
+  /** How many rows (headers not counted) `order` holds. */
+  shownRows = 0;
   /** Rows whose "Keep" was clicked and whose new fate has not come back yet. */
   readonly pending = new Set<number>();
 }
@@ -78,3 +85,6 @@ export const byId = <T extends HTMLElement>(id: string): T => document.getElemen
 
 /** "Keep {0}" with the tag in: the extension translates, the webview fills in. */
 export const fill = (template: string, ...args: (string | number)[]): string => template.replace(/\{(\d+)\}/g, (m, i: string) => String(args[Number(i)] ?? m));
+
+/** The header an entry of `view.order` stands for, or undefined when it is a row's id. */
+export const headerOf = (entry: number): number | undefined => (entry < 0 ? -1 - entry : undefined);

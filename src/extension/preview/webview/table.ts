@@ -1,9 +1,10 @@
 // The table: its order (the fate filter and the sort, here in the webview), and only the rows in view plus a margin
 // in the DOM (spacer rows stand for the others; aria-rowcount and aria-rowindex tell screen readers the whole),
-// so 10 000 rows scroll like 50. Keyboard: one row is the table's tab stop; arrows, Page Up/Down, Home/End move
-// between rows; Space keeps or releases the focused row.
-import type { Fate, RenderReport, Row } from '../protocol';
-import { byId, COLUMNS, el, fill, persist, persistSoon, post, ROW_HEIGHT, saved, view, type SortKey } from './state';
+// so 10 000 rows scroll like 50. Over several repositories, each one's header is a row of the same list (the same
+// height), its rows sorted and filtered under it. Keyboard: one row is the table's tab stop; arrows, Page Up/Down,
+// Home/End move between rows (over the headers); Space keeps or releases the focused row.
+import type { Fate, GroupHeader, RenderReport, Row } from '../protocol';
+import { byId, COLUMNS, el, fill, headerOf, persist, persistSoon, post, ROW_HEIGHT, saved, view, type SortKey } from './state';
 
 const OVERSCAN = 12;
 
@@ -45,8 +46,23 @@ export function viewOrder(): number[] {
     const cmp = compare(saved.sort.key, saved.sort.dir);
     shown.sort((a, b) => cmp(a, b) || a.id - b.id);
   }
-  view.order = shown.map((r) => r.id);
+  view.shownRows = shown.length;
+  view.order = view.groups.length > 1 ? underHeaders(shown) : shown.map((r) => r.id);
   return view.order;
+}
+
+/** Each repository's header, then its rows in the order given. */
+function underHeaders(shown: readonly Row[]): number[] {
+  const byGroup: number[][] = view.groups.map(() => []);
+  for (const r of shown) byGroup[r.group ?? 0]?.push(r.id);
+  return view.groups.flatMap((_, i) => [-1 - i, ...byGroup[i]]);
+}
+
+/** The index of `order` nearest `index` in direction `dir` that is a row (not a header); -1 when there is none. */
+function rowIndexNear(order: readonly number[], index: number, dir: 1 | -1): number {
+  for (let i = index; i >= 0 && i < order.length; i += dir) if (order[i] >= 0) return i;
+  for (let i = index - dir; i >= 0 && i < order.length; i -= dir) if (order[i] >= 0) return i;
+  return -1;
 }
 
 export function renderSortHeaders(): void {
@@ -120,6 +136,17 @@ function rowElement(r: Row, index: number, tabStop: boolean): HTMLTableRowElemen
   return tr;
 }
 
+/** A repository's header: its name, its run (once it ran), what it deletes and keeps (or its error), the rule that planned it. */
+function headerElement(g: GroupHeader, index: number): HTMLTableRowElement {
+  const parts: Node[] = [el('span', { class: 'group-name' }, g.where)];
+  if (g.status) parts.push(el('span', { class: `group-status group-${g.severity ?? 'info'}` }, g.status));
+  parts.push(el('span', { class: g.error ? 'group-summary group-error' : 'group-summary' }, g.summary));
+  if (g.rule) parts.push(el('span', { class: 'group-rule' }, g.rule));
+  const title = [g.where, g.status, g.summary, g.rule].filter(Boolean).join('\n');
+  const th = el('th', { scope: 'rowgroup', colspan: String(COLUMNS.length), class: 'group-cell', title, 'aria-label': `${fill(view.strings.groupLabel, g.where)}: ${title.split('\n').slice(1).join('. ')}` }, ...parts);
+  return el('tr', { class: 'group-row', 'data-group': String(g.index), 'aria-rowindex': String(index + 2) }, th);
+}
+
 function spacer(height: number): HTMLTableRowElement {
   const tr = el('tr', { class: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: String(COLUMNS.length) }));
   tr.style.height = `${height}px`;
@@ -151,7 +178,7 @@ export function renderTable(moved = false): void {
   const ids = viewOrder();
   const body = byId('body');
   byId('grid').setAttribute('aria-rowcount', String(ids.length + 1));
-  byId('rowcount').textContent = fill(view.strings.rowCount, ids.length, view.rows.length);
+  byId('rowcount').textContent = fill(view.strings.rowCount, view.shownRows, view.rows.length);
   const hadFocus = body.contains(document.activeElement);
   if (ids.length === 0) {
     drawn = { first: -1, last: -1 };
@@ -162,11 +189,14 @@ export function renderTable(moved = false): void {
   if (moved && first === drawn.first && last === drawn.last) return;
   drawn = { first, last };
   const focused = saved.focusId === undefined ? -1 : ids.indexOf(saved.focusId);
-  // One row is the table's tab stop: the focused one when it is rendered, else the first in view.
-  const tabStop = focused >= first && focused < last ? focused : inView;
+  // One row is the table's tab stop: the focused one when it is rendered, else the first in view (never a header).
+  const tabStop = focused >= first && focused < last ? focused : rowIndexNear(ids, inView, 1);
   const frag = document.createDocumentFragment();
   frag.append(spacer(first * ROW_HEIGHT));
-  for (let i = first; i < last; i++) frag.append(rowElement(view.rows[ids[i]], i, i === tabStop));
+  for (let i = first; i < last; i++) {
+    const header = headerOf(ids[i]);
+    frag.append(header === undefined ? rowElement(view.rows[ids[i]], i, i === tabStop) : headerElement(view.groups[header], i));
+  }
   frag.append(spacer((ids.length - last) * ROW_HEIGHT));
   body.replaceChildren(frag);
   if (hadFocus && focused >= first && focused < last) (body.querySelector(`tr[data-id="${saved.focusId}"]`) as HTMLElement | null)?.focus({ preventScroll: true });
@@ -201,14 +231,17 @@ export function setFocus(id: number, move: boolean): void {
   }
 }
 
-/** Focuses the row at `index` of the order, scrolling it into view first. */
-function focusIndex(index: number): void {
+/** Focuses the row at `index` of the order (or the nearest row in direction `dir`, past a header), scrolling it into view first. */
+function focusIndex(index: number, dir: 1 | -1 = 1): void {
   const ids = viewOrder();
   if (ids.length === 0) return;
-  const i = Math.max(0, Math.min(ids.length - 1, index));
+  const i = rowIndexNear(ids, Math.max(0, Math.min(ids.length - 1, index)), dir);
+  if (i < 0) return;
   const scroller = byId('scroller');
   const top = box.head + i * ROW_HEIGHT;
-  if (top - box.head < scroller.scrollTop) scroller.scrollTop = top - box.head;
+  // Moving up to a repository's first row shows its header too.
+  const shownTop = ids[i - 1] < 0 ? top - ROW_HEIGHT : top;
+  if (shownTop - box.head < scroller.scrollTop) scroller.scrollTop = shownTop - box.head;
   else if (top + ROW_HEIGHT > scroller.scrollTop + box.viewport) scroller.scrollTop = top + ROW_HEIGHT - box.viewport;
   saved.scrollTop = scroller.scrollTop;
   saved.focusId = ids[i];
@@ -220,10 +253,10 @@ export function onKey(e: KeyboardEvent): void {
   const ids = viewOrder();
   const current = saved.focusId === undefined ? 0 : Math.max(0, ids.indexOf(saved.focusId));
   const page = Math.max(1, Math.floor(box.viewport / ROW_HEIGHT) - 2);
-  const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: ids.length - 1 };
+  const moves: Record<string, [number, 1 | -1]> = { ArrowDown: [current + 1, 1], ArrowUp: [current - 1, -1], PageDown: [current + page, 1], PageUp: [current - page, -1], Home: [0, 1], End: [ids.length - 1, -1] };
   if (e.key in moves) {
     e.preventDefault();
-    focusIndex(moves[e.key]);
+    focusIndex(...moves[e.key]);
     return;
   }
   if (e.key === ' ' || e.key === 'Spacebar') {
@@ -254,9 +287,11 @@ function toggleKeep(row: Row | undefined): void {
 /** Tells the extension what is shown (for its tests, which cannot look into the webview). */
 export function report(): void {
   const del = document.getElementById('delete') as HTMLButtonElement | null;
+  viewOrder();
   const r: RenderReport = {
-    shown: viewOrder().length,
+    shown: view.shownRows,
     rendered: document.querySelectorAll('tbody tr.row').length,
+    headers: document.querySelectorAll('tbody tr.group-row').length,
     total: view.rows.length,
     deleteLabel: del?.textContent ?? '',
     deleteDisabled: del?.disabled ?? true,

@@ -1,0 +1,188 @@
+// The Undo action: one journal entry pushed back through the engine (reviewRestore, then restoreReviewed). It reads
+// what the registry holds first (under a progress notification), tells which images cannot come back because
+// garbage collection removed their blobs (nothing of those is pushed), asks about each tag that names another image
+// now (Move Back / Leave It), restores, marks what came back in the journal, and says how it went. Nothing is
+// restored without the user's action: the Undo button of a deletion's result, or an entry chosen in Recently Deleted
+// (which also confirms what will be pushed back).
+import * as vscode from 'vscode';
+import { describeError, isRegistryError, parseRegistry, restoreReviewed, reviewRestore, type Journal, type JournalEntry, type RegistryClient, type RestoreResult, type RestoreReview } from '../../engine';
+import { currentSettings, type Explorer } from '../explorer';
+import { choose, confirm, notify } from '../ui';
+import { showError } from './feedback';
+import { withCancellable } from './tags';
+import { moveBackQuestion, movedTags, nothingToRestore, plannedWrites, undoQuestion, undoSummary, type MovedTag } from './undo-words';
+
+const t = vscode.l10n.t;
+
+export interface UndoOutcome {
+  /** The journal entry. */
+  id: string;
+  /** `host/repository`, once the entry was read. */
+  where?: string;
+  /** What the restore did; undefined when it did not run (the entry or the registry could not be read, declined, nothing to do). */
+  result?: RestoreResult;
+  /** Tags that named another image, moved back as the user chose. */
+  movedBack: string[];
+  /** Tags that named another image, left there as the user chose. */
+  leftAlone: string[];
+}
+
+/** The Registries view's key for the registry an entry names (the journal keeps the address, never a login). */
+export function registryKeyOf(entry: Pick<JournalEntry, 'registry'>): string {
+  try {
+    return parseRegistry(entry.registry).host;
+  } catch {
+    return entry.registry;
+  }
+}
+
+/** Undoes the entries `ids`, one after the other. `confirmFirst`: ask before writing (Recently Deleted). */
+export async function undoDeletions(explorer: Explorer, journal: Journal, ids: readonly string[], confirmFirst = false): Promise<UndoOutcome[]> {
+  const outcomes: UndoOutcome[] = [];
+  for (const id of ids) outcomes.push(await undoEntry(explorer, journal, id, confirmFirst));
+  return outcomes;
+}
+
+/** Says that an entry's registry is not in the Registries view, and how to fix that. False then. */
+export function registryInView(entry: JournalEntry): boolean {
+  const key = registryKeyOf(entry);
+  if (currentSettings().registries.some((r) => r.key === key)) return true;
+  notify('error', t('Cannot restore what was deleted from {0}/{1}: {0} is not in the Registries view. Add {0} first, then undo again.', key, entry.repository), [t('Add Registry…')], () =>
+    vscode.commands.executeCommand('registryExplorer.addRegistry'),
+  );
+  return false;
+}
+
+async function undoEntry(explorer: Explorer, journal: Journal, id: string, confirmFirst: boolean): Promise<UndoOutcome> {
+  const outcome: UndoOutcome = { id, movedBack: [], leftAlone: [] };
+  let entry: JournalEntry;
+  try {
+    entry = await journal.read(id);
+  } catch (e) {
+    showError(explorer, e, t('read the undo journal'));
+    return outcome;
+  }
+  if (!registryInView(entry)) return outcome;
+  const key = registryKeyOf(entry);
+  const where = (outcome.where = `${key}/${entry.repository}`);
+  const read = await reviewed(explorer, key, where, entry);
+  if (!read) return outcome;
+  const { client, review } = read;
+  const moved = movedTags(review);
+  if (plannedWrites(review).images === 0 && moved.length === 0) {
+    const nothing = nothingToRestore(where, review);
+    if (nothing.severity === 'info') await markBack(explorer, journal, id, review.images.map((i) => i.digest));
+    notify(nothing.severity, nothing.text);
+    return outcome;
+  }
+  if (confirmFirst) {
+    const q = undoQuestion(where, review);
+    if (!(await confirm('undo.confirm', q.message, q.detail, t('Restore')))) return outcome;
+  }
+  const moveBack = await askMovedTags(moved, where, outcome);
+  outcome.result = await restore(explorer, client, review, moveBack, where);
+  explorer.tree.forgetRepository(key, entry.repository);
+  if (!outcome.result) return outcome;
+  await markBack(explorer, journal, id, outcome.result.restored);
+  tell(explorer, where, review, outcome.result);
+  return outcome;
+}
+
+/** Asks about each tag that names another image now (a modal each); the tags to move back. */
+async function askMovedTags(moved: readonly MovedTag[], where: string, outcome: UndoOutcome): Promise<MovedTag[]> {
+  const moveBack: MovedTag[] = [];
+  for (const m of moved) {
+    const q = moveBackQuestion(m, where);
+    // Escape, or the close button, is Leave It: a tag is never moved without a yes.
+    if (await choose('undo.moveTag', q.message, q.detail, [t('Move Back')], t('Leave It'))) {
+      moveBack.push(m);
+      outcome.movedBack.push(m.tag);
+    } else outcome.leftAlone.push(m.tag);
+  }
+  return moveBack;
+}
+
+/** What undoing the entry would do, read under a cancellable progress notification; undefined when cancelled or failed (told). */
+async function reviewed(explorer: Explorer, key: string, where: string, entry: JournalEntry): Promise<{ client: RegistryClient; review: RestoreReview } | undefined> {
+  try {
+    const client = await explorer.tree.client(key);
+    const review = await withCancellable(t('Checking what {0} still holds…', where), (signal) => reviewRestore(client, entry, { signal, concurrency: currentSettings().concurrency }));
+    return { client, review };
+  } catch (e) {
+    if (!isRegistryError(e, 'CANCELLED')) showError(explorer, e, t('check what can be restored in {0}', where), key);
+    return undefined;
+  }
+}
+
+/**
+ * Pushes back what the review decided (never moving a tag that names another image), then moves back the tags the
+ * user chose to — each only if it still names the image it named when asked — and reads them back.
+ */
+async function restore(explorer: Explorer, client: RegistryClient, review: RestoreReview, moveBack: MovedTag[], where: string): Promise<RestoreResult | undefined> {
+  try {
+    return await withCancellable(t('Restoring {0}', where), async (signal, progress) => {
+      let last = 0;
+      const onProgress = (done: number, total: number): void => {
+        const pct = Math.floor((done / Math.max(1, total)) * 100);
+        progress.report({ increment: pct - last, message: t('{0} of {1}', done, total) });
+        last = pct;
+      };
+      const first = await restoreReviewed(client, review, { signal, onProgress });
+      if (moveBack.length === 0 || first.cancelled) return first;
+      const second = await restoreReviewed(client, movedBackReview(review, first, moveBack), { force: true, signal });
+      return merged(first, second);
+    });
+  } catch (e) {
+    // restoreReviewed reports each failure in its result: this is a bug or a crash, told as one.
+    showError(explorer, e, t('restore {0}', where));
+    return undefined;
+  }
+}
+
+/** The review narrowed to the tags to move back: those still naming the image they named when the user was asked. */
+function movedBackReview(review: RestoreReview, first: RestoreResult, moveBack: MovedTag[]): RestoreReview {
+  const still = moveBack.filter((m) => first.conflicts.some((c) => c.tag === m.tag && c.digest === m.digest && c.now === m.now));
+  const there = new Set([...first.pushed, ...review.images.filter((i) => i.manifest === 'present').map((i) => i.digest)]);
+  const images = review.images
+    .filter((i) => there.has(i.digest))
+    .map((i) => ({ ...i, manifest: 'present' as const, tags: i.tags.filter((tp) => still.some((m) => m.digest === i.digest && m.tag === tp.tag)) }))
+    .filter((i) => i.tags.length > 0);
+  return { ...review, images };
+}
+
+/** Both passes as one result: an image is restored when every one of its tags is back and nothing of it failed. */
+function merged(first: RestoreResult, second: RestoreResult): RestoreResult {
+  const movedBack = (c: { tag: string; digest: string }): boolean => second.tagged.some((x) => x.tag === c.tag && x.digest === c.digest);
+  const conflicts = [...first.conflicts.filter((c) => !movedBack(c)), ...second.conflicts];
+  const failed = [...first.failed, ...second.failed];
+  const whole = (d: string): boolean => !first.restored.includes(d) && !conflicts.some((c) => c.digest === d) && !failed.some((f) => f.digest === d);
+  return {
+    pushed: first.pushed,
+    tagged: [...first.tagged, ...second.tagged],
+    refused: first.refused,
+    conflicts,
+    failed,
+    restored: [...first.restored, ...second.restored.filter(whole)],
+    cancelled: first.cancelled || second.cancelled,
+  };
+}
+
+/** Marks what came back; a journal that cannot be written only gets a warning (the registry is restored). */
+async function markBack(explorer: Explorer, journal: Journal, id: string, digests: readonly string[]): Promise<void> {
+  if (digests.length === 0) return;
+  try {
+    await journal.markRestored(id, digests);
+  } catch (e) {
+    explorer.log.warn(`the registry is restored, but the undo journal entry ${id} could not be marked so: ${describeError(e).message}`);
+  }
+}
+
+function tell(explorer: Explorer, where: string, review: RestoreReview, result: RestoreResult): void {
+  for (const d of result.pushed) explorer.log.info(`restored ${where}@${d}`);
+  for (const x of result.tagged) explorer.log.info(`restored tag ${where}:${x.tag} → ${x.digest}${x.movedFrom ? ` (moved back from ${x.movedFrom})` : ''}`);
+  for (const r of result.refused) explorer.log.warn(`not restored ${where}@${r.digest}: ${r.reason}`);
+  for (const c of result.conflicts) explorer.log.info(`left tag ${where}:${c.tag} on ${c.now} (it named ${c.digest} when deleted)`);
+  for (const f of result.failed) explorer.log.error(`could not restore ${f.tag ? `tag ${f.tag} of ` : ''}${where}@${f.digest}: ${f.error}`);
+  const summary = undoSummary(where, review, result);
+  notify(summary.severity, summary.text, result.failed.length ? [t('Show Log')] : [], () => explorer.log.show());
+}

@@ -3,8 +3,9 @@
 // before calling it restored. The image data is still in the registry until garbage collection runs; the review
 // has checked each blob, and refused whole any image missing one.
 //
-// Invariants: nothing refused is written; a tag that points at another image is moved back only with `force`, and is
-// read again right before its PUT (one moved since the review is a conflict too); a manifest whose needed manifest
+// Invariants: nothing refused is written; a tag that points at another image is moved back only with `force`, or when
+// the user chose it (`moveBack`) while it named the very image it names now; it is read again right before its PUT
+// (one moved since the review, or since the user was asked, is a conflict too); a manifest whose needed manifest
 // could not be pushed is not pushed; `restored` lists only images whose manifest and every tag read back as before.
 // Cancelling stops new writes; those in flight finish (the user's signal is not passed to a PUT).
 import { describeError } from '../registry/errors';
@@ -16,6 +17,11 @@ import { digestNow, type ImagePlan, type RestoreReview } from './restore-review'
 export interface RestoreOptions {
   /** Move tags that point at another image now back to the image they named. */
   force?: boolean;
+  /**
+   * Move these tags back, each only while it still names `now` (the image the user saw it name when asked): a
+   * person's choice, tag by tag. `force` moves every one.
+   */
+  moveBack?: readonly { tag: string; digest: string; now: string }[];
   signal?: AbortSignal;
   /** Writes done so far, out of `total`. */
   onProgress?: (done: number, total: number) => void;
@@ -50,8 +56,14 @@ class Restore {
     private readonly options: RestoreOptions,
   ) {
     this.manifests = new Map(review.entry.manifests.map((m) => [m.digest, m]));
-    const writes = (i: ImagePlan): number => (i.manifest === 'push' ? 1 : 0) + i.tags.filter((t) => t.state === 'restore' || (t.state === 'moved' && options.force)).length;
+    const writes = (i: ImagePlan): number => (i.manifest === 'push' ? 1 : 0) + i.tags.filter((t) => t.state === 'restore' || (t.state === 'moved' && this.mayMove(t.tag, i.digest, t.now!))).length;
     this.total = review.images.filter((i) => i.manifest !== 'refused').reduce((n, i) => n + writes(i), 0);
+  }
+
+  /** Whether a tag that names `now` may be moved back to `digest`: always with force, else only as the user chose. */
+  private mayMove(tag: string, digest: string, now: string): boolean {
+    if (this.options.force) return true;
+    return (this.options.moveBack ?? []).some((m) => m.tag === tag && m.digest === digest && m.now === now);
   }
 
   private get repository(): string {
@@ -100,7 +112,7 @@ class Restore {
 
   private async restoreTag(image: ImagePlan, t: ImagePlan['tags'][number]): Promise<void> {
     if (t.state === 'present') return;
-    if (t.state === 'moved' && !this.options.force) {
+    if (t.state === 'moved' && !this.mayMove(t.tag, image.digest, t.now!)) {
       this.result.conflicts.push({ tag: t.tag, digest: image.digest, now: t.now! });
       return;
     }
@@ -108,7 +120,7 @@ class Restore {
       // Read again right before the PUT: a tag pushed since the review is a conflict too.
       const now = await digestNow(this.client, this.repository, t.tag);
       if (now === image.digest) return;
-      if (now !== undefined && !this.options.force) {
+      if (now !== undefined && !this.mayMove(t.tag, image.digest, now)) {
         this.result.conflicts.push({ tag: t.tag, digest: image.digest, now });
         return;
       }

@@ -203,6 +203,25 @@ describe('undo journal and restore (real registry)', function () {
     assert.equal(await rawManifest(reg, repo, b.digest), b.digest, 'the other image itself stays');
   });
 
+  it('moveBack moves back only the tags a person chose, and only while each names the image they saw it name', async () => {
+    const { repo, journal } = fresh('choose');
+    const a = await pushImage(reg, repo, ['1.0.0', 'stable', 'edge'], { salt: `${repo}:a` });
+    await deleteReviewed(client, await reviewDeletion(client, repo, ['1.0.0']), { confirmation: 'interactive', journal: await begin(journal, repo, 'delete') });
+    const b = await pushImage(reg, repo, ['stable', 'edge'], { salt: `${repo}:b` });
+    const review = await reviewRestore(client, await onlyEntry(journal));
+    // The person chose stable (seen on b) and not edge; then someone moves stable again, onto c, before the PUT.
+    const c = await pushImage(reg, repo, ['stable'], { salt: `${repo}:c` });
+    const stale = await restoreReviewed(client, review, { moveBack: [{ tag: 'stable', digest: a.digest, now: b.digest }] });
+    assert.deepEqual(stale.conflicts.map((x) => [x.tag, x.now]).sort(), [['edge', b.digest], ['stable', c.digest]]);
+    assert.deepEqual(await rawTags(reg, repo), { '1.0.0': a.digest, edge: b.digest, stable: c.digest });
+
+    const again = await reviewRestore(client, await onlyEntry(journal));
+    const chosen = await restoreReviewed(client, again, { moveBack: [{ tag: 'stable', digest: a.digest, now: c.digest }] });
+    assert.deepEqual(chosen.tagged, [{ tag: 'stable', digest: a.digest, movedFrom: c.digest }]);
+    assert.deepEqual(chosen.conflicts, [{ tag: 'edge', digest: a.digest, now: b.digest }], 'edge was not chosen: left alone');
+    assert.deepEqual(await rawTags(reg, repo), { '1.0.0': a.digest, edge: b.digest, stable: a.digest });
+  });
+
   it('a tag pushed elsewhere after the review (right before its PUT) is a conflict too', async () => {
     const { repo, journal } = fresh('race');
     const a = await pushImage(reg, repo, ['1.0.0'], { salt: `${repo}:a` });

@@ -115,8 +115,8 @@ async function reviewed(explorer: Explorer, key: string, where: string, entry: J
 }
 
 /**
- * Pushes back what the review decided (never moving a tag that names another image), then moves back the tags the
- * user chose to — each only if it still names the image it named when asked — and reads them back.
+ * Pushes back what the review decided, moving back only the tags the user chose to — each only while it still names
+ * the image it named when asked (the engine checks, right before the PUT) — and reads them back.
  */
 async function restore(explorer: Explorer, client: RegistryClient, review: RestoreReview, moveBack: MovedTag[], where: string): Promise<RestoreResult | undefined> {
   try {
@@ -127,44 +127,13 @@ async function restore(explorer: Explorer, client: RegistryClient, review: Resto
         progress.report({ increment: pct - last, message: t('{0} of {1}', done, total) });
         last = pct;
       };
-      const first = await restoreReviewed(client, review, { signal, onProgress });
-      if (moveBack.length === 0 || first.cancelled) return first;
-      const second = await restoreReviewed(client, movedBackReview(review, first, moveBack), { force: true, signal });
-      return merged(first, second);
+      return restoreReviewed(client, review, { moveBack, signal, onProgress });
     });
   } catch (e) {
     // restoreReviewed reports each failure in its result: this is a bug or a crash, told as one.
     showError(explorer, e, t('restore {0}', where));
     return undefined;
   }
-}
-
-/** The review narrowed to the tags to move back: those still naming the image they named when the user was asked. */
-function movedBackReview(review: RestoreReview, first: RestoreResult, moveBack: MovedTag[]): RestoreReview {
-  const still = moveBack.filter((m) => first.conflicts.some((c) => c.tag === m.tag && c.digest === m.digest && c.now === m.now));
-  const there = new Set([...first.pushed, ...review.images.filter((i) => i.manifest === 'present').map((i) => i.digest)]);
-  const images = review.images
-    .filter((i) => there.has(i.digest))
-    .map((i) => ({ ...i, manifest: 'present' as const, tags: i.tags.filter((tp) => still.some((m) => m.digest === i.digest && m.tag === tp.tag)) }))
-    .filter((i) => i.tags.length > 0);
-  return { ...review, images };
-}
-
-/** Both passes as one result: an image is restored when every one of its tags is back and nothing of it failed. */
-function merged(first: RestoreResult, second: RestoreResult): RestoreResult {
-  const movedBack = (c: { tag: string; digest: string }): boolean => second.tagged.some((x) => x.tag === c.tag && x.digest === c.digest);
-  const conflicts = [...first.conflicts.filter((c) => !movedBack(c)), ...second.conflicts];
-  const failed = [...first.failed, ...second.failed];
-  const whole = (d: string): boolean => !first.restored.includes(d) && !conflicts.some((c) => c.digest === d) && !failed.some((f) => f.digest === d);
-  return {
-    pushed: first.pushed,
-    tagged: [...first.tagged, ...second.tagged],
-    refused: first.refused,
-    conflicts,
-    failed,
-    restored: [...first.restored, ...second.restored.filter(whole)],
-    cancelled: first.cancelled || second.cancelled,
-  };
 }
 
 /** Marks what came back; a journal that cannot be written only gets a warning (the registry is restored). */

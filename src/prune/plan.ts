@@ -8,6 +8,8 @@
 //  - a tag whose digest is unknown is never deleted;
 //  - a digest that an index that stays references (a platform manifest of a kept multi-arch image) is never
 //    deleted, and when the platforms of a staying index are unknown, nothing is deleted;
+//  - a tag on an image the workspace deploys (by tag or by digest), or on a multi-arch image one of whose platform
+//    images it deploys by digest, is never deleted;
 //  - referrer tags (cosign's `sha256-<hex>.sig/.att/.sbom`, the referrers tag schema's `sha256-<hex>`) are never
 //    candidates on their own: they go with the image they belong to, and stay with it (referrers.ts).
 import * as semver from 'semver';
@@ -235,9 +237,34 @@ function keepPlatformsOfStayingIndexes(works: Work[], facts: PlanFacts): void {
   }
 }
 
+/** "linux/arm64/v8". */
+function platformName(pl: Platform): string {
+  return [pl.os, pl.architecture, pl.variant].filter(Boolean).join('/');
+}
+
+/**
+ * A multi-arch image one of whose platform images the workspace deploys by digest stays too: deleting the index would
+ * leave that platform image untagged, for garbage collection to take. Nested indexes: until nothing more is added.
+ */
+function withDeployedIndexes(p: CompiledPolicy, facts: PlanFacts): CompiledPolicy {
+  if (p.protectedDigests.size === 0 || !facts.children?.size) return p;
+  const deployed = new Map(p.protectedDigests);
+  for (let added = true; added; ) {
+    added = false;
+    for (const [index, platforms] of facts.children) {
+      if (deployed.has(index)) continue;
+      const used = platforms.find((pl) => deployed.has(pl.digest));
+      if (!used) continue;
+      deployed.set(index, `${deployed.get(used.digest)!.replace(/ \(its [^)]*\)$/, '')} (its ${platformName(used)} image)`);
+      added = true;
+    }
+  }
+  return { ...p, protectedDigests: deployed };
+}
+
 /** Decides every tag's fate. Pure: same input, same plan. */
 export function planPrune(tags: TagState[], policy: PrunePolicy, facts: PlanFacts = {}): PrunePlan {
-  const p = compilePolicy(policy);
+  const p = withDeployedIndexes(compilePolicy(policy), facts);
   const works: Work[] = tags.map((state) => {
     const referrer = referrerTagSubject(state.tag);
     return {

@@ -301,4 +301,35 @@ describe('prune planner', () => {
       validatePolicy({ range: '^1.2.0 || 2.x', keep: 3, keepPer: 'minor', includePrerelease: true, protect: ['^stable$'], olderThan: '2w', now: new Date() });
     });
   });
+
+  describe('what the workspace deploys', () => {
+    const I = `sha256:${'1'.repeat(64)}`;
+    const P = `sha256:${'2'.repeat(64)}`;
+    const Q = `sha256:${'3'.repeat(64)}`;
+    const fateOf = (plan: PrunePlan, tag: string): PlanEntry => plan.entries.find((e) => e.tag === tag)!;
+
+    it('an image deployed by digest keeps every tag on it, saying where', () => {
+      const tags: TagState[] = [
+        { tag: '1.0.0', digest: P, mediaType: OCI_MANIFEST },
+        { tag: '1.0', digest: P, mediaType: OCI_MANIFEST },
+        { tag: '1.1.0', digest: Q, mediaType: OCI_MANIFEST },
+      ];
+      const plan = planPrune(tags, { range: '*', versioning: 'loose', protectedDigests: { [P]: 'used in deploy/a.yaml:3' } });
+      assert.equal(fateOf(plan, '1.0.0').action, 'keep');
+      assert.equal(fateOf(plan, '1.0').reason, 'keep: used in deploy/a.yaml:3 (by digest)');
+      assert.deepEqual(plan.deleteDigests, [Q]);
+    });
+
+    it('a multi-arch image one of whose platform images is deployed by digest stays, naming the platform', () => {
+      const tags: TagState[] = [
+        { tag: '1.0.0', digest: I, mediaType: OCI_INDEX },
+        { tag: '1.1.0', digest: Q, mediaType: OCI_MANIFEST },
+      ];
+      const children = new Map([[I, [{ os: 'linux', architecture: 'arm64', variant: 'v8', digest: P, mediaType: OCI_MANIFEST }]]]);
+      const plan = planPrune(tags, { range: '*', protectedDigests: { [P]: 'used in deploy/a.yaml:3' } }, { repository: 'app', children });
+      assert.equal(fateOf(plan, '1.0.0').action, 'keep');
+      assert.equal(fateOf(plan, '1.0.0').reason, 'keep: used in deploy/a.yaml:3 (its linux/arm64/v8 image) (by digest)');
+      assert.deepEqual(plan.deleteDigests, [Q]);
+    });
+  });
 });

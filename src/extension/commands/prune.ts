@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { deployedIn } from './deployed';
 import {
   errorSentence,
-  executePrune,
   isRegistryError,
   previewPrune,
   pruneDeletions,
@@ -16,17 +15,17 @@ import {
   type PrunePlan,
   type PrunePolicy,
   type PrunePreview,
-  type RegistryClient,
   type UntaggedEntry,
 } from '../../engine';
 import { currentSettings, type Explorer } from '../explorer';
 import type { ExplorerNode } from '../model/nodes';
 import type { RegistryEntry } from '../model/settings';
-import { cleanupBusy, reviewCleanup, type RunFeedback, type RunWatch } from '../preview';
+import { cleanupBusy, reviewCleanup, type RunFeedback } from '../preview';
 import { notify } from '../ui';
 import { gcHint, onGcButton, reportLostTags } from './feedback';
 import { askPrune } from './prune-wizard';
-import { journaled, notifyWithUndo, undoOf } from './undo';
+import { runApprovedCleanup } from './cleanup-run';
+import { notifyWithUndo, undoOf } from './undo';
 
 const t = vscode.l10n.t;
 
@@ -78,28 +77,6 @@ async function preview(explorer: Explorer, entry: RegistryEntry, repository: str
   }
 }
 
-/** Deletes what the user approved, through the engine's executor (each image in the undo journal first), logging each image. */
-function remove(explorer: Explorer, client: RegistryClient, where: string, approved: PrunePreview, watch: RunWatch): Promise<DeletionResult> {
-  const settings = currentSettings();
-  // `where` is `key/repository`, and a registry's key (host[:port]) has no slash.
-  const meta = { registry: where.slice(0, where.indexOf('/')), repository: approved.repository, operation: 'prune' };
-  return journaled(explorer, meta, pruneDeletions(approved), (journal) => executePrune(client, approved, {
-    journal,
-    confirmation: 'interactive',
-    concurrency: Math.min(4, settings.concurrency),
-    readConcurrency: settings.concurrency,
-    signal: watch.signal,
-    onReread: () => watch.onReread?.(),
-    onStart: (item) => watch.onStart?.(item),
-    onProgress: (ev) => {
-      const line = `${ev.type} ${where}@${ev.digest} (${ev.tags.join(', ') || 'untagged'})`;
-      if (ev.type === 'failed') explorer.log.error(`${line}: ${ev.error}`);
-      else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : line);
-      watch.onProgress?.(ev);
-    },
-  }));
-}
-
 /** Prune Tags by Semver…: the whole flow. Resolves with what was planned and done. */
 export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promise<PruneOutcome | undefined> {
   const settings = currentSettings();
@@ -136,7 +113,7 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
     concurrency: settings.concurrency,
     extensionUri: explorer.context.extensionUri,
     log: explorer.log,
-    remove: (approved, watch) => remove(explorer, client, where, approved, watch),
+    remove: (approved, watch) => runApprovedCleanup(explorer, client, { registry: entry.key, repository, operation: 'prune' }, approved, watch),
     finished: (result, tell) => finished(explorer, entry.key, where, repository, result, tell),
   });
   return done(outcome.preview, outcome.result);

@@ -1,60 +1,29 @@
 // A planned policy as the Cleanup Preview takes it: one group per repository (its plan, the rule that planned it, its
 // client and its run through the engine's executor), one per registry that could not be listed or reached, and what
 // happens after the run (the tree forgets those repositories, lost tags are told, a summary when nobody looks at the
-// panel). runOptions is the one place the run's executor options come from.
+// panel). Each repository runs through commands/cleanup-run.ts, as a prune does.
 import * as vscode from 'vscode';
 import {
   errorSentence,
-  executePrune,
   parseRegistry,
-  pruneDeletions,
   summarizePlan,
   type ApplyTarget,
-  type DeletionResult,
-  type ExecuteOptions,
   type PolicyPlan,
   type PolicyRule,
-  type PrunePreview,
-  type RegistryClient,
   type RegistryProblem,
   type RepositoryPlan,
 } from '../../engine';
 import { gcHint, onGcButton, reportLostTags } from '../commands/feedback';
 import { currentSettings, type Explorer } from '../explorer';
-import { journaled, notifyWithUndo, undoOf } from '../commands/undo';
-import { policyWords, type CleanupGroup, type GroupedCleanupRequest, type GroupResult, type RunFeedback, type RunWatch } from '../preview';
+import { runApprovedCleanup } from '../commands/cleanup-run';
+import { notifyWithUndo, undoOf } from '../commands/undo';
+import { policyWords, type CleanupGroup, type GroupedCleanupRequest, type GroupResult, type RunFeedback } from '../preview';
 import { notify } from '../ui';
 import type { PlannedPolicy } from './plan';
 
 const t = vscode.l10n.t;
 
 export const whereOf = (target: ApplyTarget): string => `${target.host}/${target.repository}`;
-
-/** The executor's options for one repository of a policy's run (the undo journal is added by `remove`). */
-export function runOptions(explorer: Explorer, target: ApplyTarget, watch: RunWatch): Omit<ExecuteOptions, 'snapshot' | 'since'> {
-  const settings = currentSettings();
-  const where = whereOf(target);
-  return {
-    confirmation: 'interactive',
-    concurrency: Math.min(4, settings.concurrency),
-    readConcurrency: settings.concurrency,
-    signal: watch.signal,
-    onReread: () => watch.onReread?.(),
-    onStart: (item) => watch.onStart?.(item),
-    onProgress: (ev) => {
-      const line = `${ev.type} ${where}@${ev.digest} (${ev.tags.join(', ') || 'untagged'})`;
-      if (ev.type === 'failed') explorer.log.error(`${line}: ${ev.error}`);
-      else explorer.log.info(ev.reason ? `${line}: ${ev.reason}` : line);
-      watch.onProgress?.(ev);
-    },
-  };
-}
-
-/** Deletes what the user approved in one repository, through the engine's executor (each image in the undo journal first), logging each image. */
-function remove(explorer: Explorer, client: RegistryClient, target: ApplyTarget, approved: PrunePreview, watch: RunWatch): Promise<DeletionResult> {
-  const meta = { registry: target.host, repository: target.repository, operation: 'apply' };
-  return journaled(explorer, meta, pruneDeletions(approved), (journal) => executePrune(client, approved, { ...runOptions(explorer, target, watch), journal }));
-}
 
 /** "rule 1 (line 3): range <2.0.0 · keep 2 newest · untagged manifests too". */
 export function ruleWords(rule: PolicyRule): string {
@@ -74,7 +43,7 @@ function repositoryGroup(explorer: Explorer, planned: PlannedPolicy, r: Reposito
     ...(r.error ? { error: errorSentence(r.error) } : {}),
     rule: ruleWords(target.rule),
     client,
-    remove: client ? (approved, watch) => remove(explorer, client, target, approved, watch) : undefined,
+    remove: client ? (approved, watch) => runApprovedCleanup(explorer, client, { registry: target.host, repository: target.repository, operation: 'apply' }, approved, watch) : undefined,
   };
 }
 

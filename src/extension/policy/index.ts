@@ -7,4 +7,3 @@
 export { PolicyEditor, type PolicyOutcome } from './editor';
 export { isPolicyFile, policyTemplate, rulesLine } from './files';
 export { DIAGNOSTIC_SOURCE, problemText } from './diagnostics';
-export { runOptions } from './cleanup';

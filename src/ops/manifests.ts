@@ -29,7 +29,7 @@ export interface ManifestListing {
 
 /** The registry's answer when its API cannot list untagged manifests: the V2 API alone cannot. */
 function notSupported(host: string, provider: string): RegistryError {
-  return new RegistryError('NOT_SUPPORTED', `${host} (${provider}) cannot list untagged manifests: the registry API (V2) has no way to`, {
+  return new RegistryError('NOT_SUPPORTED', `${host} (${provider}) cannot list untagged manifests: the registry API (V2) has no way to list them`, {
     fix: 'Nothing was changed. On the CNCF distribution registry, untagged manifests go with its garbage collection: registry garbage-collect --delete-untagged (on 2.x not while multi-arch images are tagged: it breaks them).',
   });
 }

@@ -200,13 +200,25 @@ describe('regx safety', function () {
     it('prune: a 404 to deleting a wrong digest is a failure, never "already gone" (exit 1); every tag remains', async () => {
       const store = faultTagStore({ repo: 'app', tags: { '1.0.0': 'a', '2.0.0': 'b' }, lyingDigest: ['1.0.0'] });
       fault = await startFaultServer(store.routes);
-      const r = await regx(['prune', `${fault.url}/app`, '--semver', '<2.0.0', '--yes', '--json']);
+      // Without the journal the plan resolves tags by HEAD, whose announced digest is the lie.
+      const r = await regx(['prune', `${fault.url}/app`, '--semver', '<2.0.0', '--yes', '--json', '--no-journal']);
       expectExit(r, 1);
       const j = JSON.parse(r.stdout) as { deleted: string[]; alreadyGone: string[]; failed: { error: string }[] };
       assert.deepEqual(j.deleted, []);
       assert.deepEqual(j.alreadyGone, []);
       assert.match(j.failed[0]?.error ?? '', /digest for app:1\.0\.0 did not match/);
       assert.deepEqual(Object.keys(store.tags()).sort(), ['1.0.0', '2.0.0']);
+    });
+
+    it('prune with the undo journal reads each tag by GET: the digest is the manifest’s own, and the right image goes', async () => {
+      const store = faultTagStore({ repo: 'app', tags: { '1.0.0': 'a', '2.0.0': 'b' }, lyingDigest: ['1.0.0'] });
+      fault = await startFaultServer(store.routes);
+      const r = await regx(['prune', `${fault.url}/app`, '--semver', '<2.0.0', '--yes', '--json']);
+      expectExit(r, 0);
+      const j = JSON.parse(r.stdout) as { deleted: string[]; failed: unknown[] };
+      assert.deepEqual(j.deleted, [store.digests.a]);
+      assert.deepEqual(j.failed, []);
+      assert.deepEqual(Object.keys(store.tags()).sort(), ['2.0.0']);
     });
 
     it('digest prints the manifest’s own digest, and refuses when even the GET lies', async () => {

@@ -11,7 +11,7 @@ import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'nod
 import { join } from 'node:path';
 import { badInput, RegistryError } from '../registry/errors';
 import { parseRegistry, validateDigest } from '../registry/reference';
-import type { Journal, JournalEntry, JournalLimits, JournalManifest, JournalMeta, JournalRecorder, JournalStatus, JournalSummary, ManifestToRecord } from './types';
+import type { Journal, JournalEntry, JournalLimits, JournalManifest, JournalMeta, JournalProviderRef, JournalRecorder, JournalStatus, JournalSummary, ManifestToRecord } from './types';
 
 export const DEFAULT_MAX_ENTRIES = 50;
 export const DEFAULT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -87,10 +87,17 @@ async function writeAtomic(dir: string, name: string, text: string): Promise<voi
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((t) => typeof t === 'string');
 
+/** A provider's reference: an object of string and finite number values (nothing nested, nothing else). */
+function isProviderRef(v: unknown): v is JournalProviderRef {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  return Object.values(v).every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)));
+}
+
 function isManifest(m: unknown): m is JournalManifest {
   if (!m || typeof m !== 'object') return false;
   const r = m as Record<string, unknown>;
-  return typeof r.digest === 'string' && typeof r.mediaType === 'string' && typeof r.bytes === 'string' && isStrings(r.tags) && typeof r.status === 'string' && STATUSES.has(r.status) && (r.subject === undefined || typeof r.subject === 'string');
+  const optional = (r.subject === undefined || typeof r.subject === 'string') && (r.providerRef === undefined || isProviderRef(r.providerRef)) && (r.providerRefMissing === undefined || typeof r.providerRefMissing === 'string');
+  return typeof r.digest === 'string' && typeof r.mediaType === 'string' && typeof r.bytes === 'string' && isStrings(r.tags) && typeof r.status === 'string' && STATUSES.has(r.status) && optional;
 }
 
 /** The entry in a file's text, or undefined when it is not one (corrupt, foreign, another id). */
@@ -137,12 +144,15 @@ class FileRecorder implements JournalRecorder {
 
   record(m: ManifestToRecord): Promise<void> {
     validateDigest(m.digest);
+    if (m.providerRef !== undefined && !isProviderRef(m.providerRef)) throw new RegistryError('BAD_INPUT', `the undo journal takes only plain values as a provider’s reference (${m.digest})`);
     const kept: JournalManifest = {
       digest: m.digest,
       mediaType: m.mediaType,
       bytes: Buffer.from(m.bytes).toString('base64'),
       tags: [...m.tags],
       ...(m.subject ? { subject: m.subject } : {}),
+      ...(m.providerRef ? { providerRef: { ...m.providerRef } } : {}),
+      ...(m.providerRefMissing ? { providerRefMissing: m.providerRefMissing } : {}),
       status: 'pending',
     };
     const at = this.entry.manifests.findIndex((x) => x.digest === m.digest);

@@ -1,6 +1,11 @@
 // The undo journal's plain data: one entry per deleting operation, holding every manifest it deleted (its exact bytes
 // and media type), the tags that pointed at it, and what became of its DELETE. No login, token or password is ever
 // part of an entry: the registry is kept as the address to reconnect with, and the login is given again on restore.
+// Where a hosted service deleted the manifest through its own API, the entry also keeps that service's reference to
+// it (GHCR: the package version's owner and id), plain data, with which the service itself can bring it back.
+
+/** A hosted service's reference to a manifest it deleted: string and number values only, never a secret. */
+export type JournalProviderRef = Record<string, string | number>;
 
 /** What became of one manifest's DELETE. `pending`: recorded, and its DELETE was sent or about to be (outcome unknown). */
 export type JournalStatus = 'pending' | 'deleted' | 'failed' | 'alreadyGone';
@@ -20,6 +25,13 @@ export interface JournalManifest {
   error?: string;
   /** When an undo brought it (and its tags) back. */
   restoredAt?: string;
+  /**
+   * The service's own reference to it, looked up before its DELETE (the provider's `undoRef`), with `provider`: the
+   * provider's name. An undo asks that provider to restore it first.
+   */
+  providerRef?: JournalProviderRef;
+  /** Why the service's reference could not be looked up before the DELETE: an undo then needs its blobs to remain. */
+  providerRefMissing?: string;
 }
 
 export interface JournalEntry {
@@ -50,6 +62,8 @@ export interface ManifestToRecord {
   bytes: Uint8Array;
   tags: readonly string[];
   subject?: string;
+  providerRef?: JournalProviderRef;
+  providerRefMissing?: string;
 }
 
 /**

@@ -2,19 +2,39 @@
 // and recorded in the undo journal. The DELETE may be sent only when this says `recorded` (or `gone`: the manifest is
 // no longer there, so nothing would be deleted); a failure means the item is not deleted and the run stops, since
 // every further delete would meet the same journal.
+//
+// Where the provider deletes through its service's own API and can bring a deleted manifest back (GHCR: GitHub's
+// restore of a package version), the service's reference to it (provider.undoRef) is looked up before the DELETE and
+// recorded with it, as plain data. That lookup failing never blocks the deletion: the manifest is recorded without
+// it (with the reason), as on any registry, and the step's `note` says what that means for an undo.
 import { describeError, isGone } from '../registry/errors';
-import type { JournalRecorder } from '../journal/types';
+import type { JournalProviderRef, JournalRecorder } from '../journal/types';
 import type { RegistryClient } from '../registry/types';
 import { digestCache } from './cache';
 import type { ConfirmedDeletion } from './checks';
 
-export type JournalStep = { journaled: 'recorded' | 'gone' } | { failure: { message: string; fix: string } };
+/** `note`: said beside the deletion (the service's reference could not be looked up; nothing is lost by it). */
+export type JournalStep = { journaled: 'recorded' | 'gone'; note?: string } | { failure: { message: string; fix: string } };
 
 const FIX = 'Nothing more was deleted: every further delete needs the journal too. Fix the journal (its folder, the disk) or the connection, and run again.';
 
 /** `what` says why the journal could not take the item, starting "the undo journal could not be written". */
 function failure(digest: string, what: string): JournalStep {
   return { failure: { message: `${what}: nothing was deleted for ${digest}`, fix: FIX } };
+}
+
+/** What the provider keeps of the manifest to restore it (with its name as `provider`), or why it could not say. */
+async function providerRefOf(client: RegistryClient, repository: string, digest: string): Promise<{ providerRef?: JournalProviderRef; providerRefMissing?: string }> {
+  try {
+    const provider = await client.provider();
+    const ref = provider.undoRef ? await provider.undoRef(repository, digest) : undefined;
+    if (!ref) return {};
+    // Only plain values go to disk: the provider's reference is data, never a secret or an object.
+    const plain = Object.entries(ref).filter(([k, v]) => k !== 'provider' && (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))));
+    return { providerRef: { ...Object.fromEntries(plain), provider: provider.name } };
+  } catch (e) {
+    return { providerRefMissing: describeError(e).message };
+  }
 }
 
 /** Reads the item's manifest and records it (with its tags and subject) before its DELETE. Never throws. */
@@ -27,9 +47,12 @@ export async function recordBeforeDelete(client: RegistryClient, repository: str
     if (isGone(e)) return { journaled: 'gone' };
     return failure(item.digest, `the undo journal could not be written: the manifest could not be read (${describeError(e).message})`);
   }
+  const ref = await providerRefOf(client, repository, item.digest);
   try {
-    await journal.record({ digest: item.digest, mediaType: manifest.mediaType, bytes: manifest.raw, tags: item.tags, subject: item.subject ?? manifest.subject });
-    return { journaled: 'recorded' };
+    await journal.record({ digest: item.digest, mediaType: manifest.mediaType, bytes: manifest.raw, tags: item.tags, subject: item.subject ?? manifest.subject, ...ref });
+    if (ref.providerRefMissing === undefined) return { journaled: 'recorded' };
+    const note = `the registry’s own reference to ${item.digest} could not be looked up (${ref.providerRefMissing}); nothing is lost by it, but an undo of it will need its blobs to remain in the registry`;
+    return { journaled: 'recorded', note };
   } catch (e) {
     const { message } = describeError(e);
     return failure(item.digest, message.startsWith('the undo journal') ? message : `the undo journal could not be written (${message})`);

@@ -1,7 +1,9 @@
 // What an undo would do, decided from reads only (nothing is written): for each manifest a journal entry holds,
 // whether it is there now, whether every blob it references still is (garbage collection may have removed them),
 // whether the manifests it needs (an index's platform images, a referrer's subject) are there or come back with it,
-// and where each of its tags points now.
+// and where each of its tags points now. A manifest a hosted service deleted through its own API, with the service's
+// reference to it in the journal (GHCR: the package version), is planned to come back through that service first
+// (`viaProvider`: the restore asks it, then checks the image); its blobs are still checked, for the fallback.
 //
 // Invariants: an image is pushed back only whole — a manifest with any blob gone, or needing a manifest that is gone
 // and not brought back by the same entry, is refused with its tags, naming what is missing; a tag that points at
@@ -9,6 +11,7 @@
 import { mapLimit } from '../registry/concurrency';
 import { isGone } from '../registry/errors';
 import { digestMatches, parseManifest } from '../registry/manifest';
+import type { Provider } from '../registry/providers/types';
 import type { RegistryClient } from '../registry/types';
 import { manifestBytes } from '../journal/store';
 import type { JournalEntry, JournalManifest } from '../journal/types';
@@ -34,8 +37,13 @@ export interface ImagePlan {
   manifest: 'push' | 'present' | 'refused';
   /** Why it is refused, in plain words ("cannot be restored: …"). */
   refused?: string;
-  /** The blobs garbage collection removed (when refused for them). */
+  /** The blobs garbage collection removed (when refused for them; with `viaProvider`, what a push back would lack). */
   missingBlobs?: MissingBlob[];
+  /**
+   * `push` only: the provider (its name) that deleted it through its service's API and restores it from the journal's
+   * reference, before anything is pushed. When the service cannot, it is pushed back only if no blob is missing.
+   */
+  viaProvider?: string;
   /** Manifests it needs: the platform images of an index, the subject of a referrer. */
   needs: string[];
   tags: TagPlan[];
@@ -60,7 +68,7 @@ export interface RestoreReviewOptions {
 }
 
 /** What a manifest references that must be in the repository: its config, layers, an artifact's blobs (schema1: fsLayers). */
-function referencedBlobs(json: Record<string, unknown>): MissingBlob[] {
+export function referencedBlobs(json: Record<string, unknown>): MissingBlob[] {
   const out: MissingBlob[] = [];
   const add = (value: unknown, kind: BlobKind, key = 'digest'): void => {
     for (const d of Array.isArray(value) ? value : value ? [value] : []) {
@@ -90,6 +98,8 @@ interface Facts {
   missingBlobs: MissingBlob[];
   needs: string[];
   tags: TagPlan[];
+  /** The provider that can restore it from the journal's reference (it deleted it, and is the one connected). */
+  viaProvider?: string;
 }
 
 /** The digest a tag or digest names now, or undefined when the registry has no such manifest. */
@@ -103,7 +113,7 @@ export async function digestNow(client: RegistryClient, repository: string, ref:
 }
 
 /** Reads what the registry holds now for one manifest of the entry. */
-async function readFacts(client: RegistryClient, entry: JournalEntry, m: JournalManifest, options: RestoreReviewOptions): Promise<Facts> {
+async function readFacts(client: RegistryClient, entry: JournalEntry, m: JournalManifest, provider: Provider | undefined, options: RestoreReviewOptions): Promise<Facts> {
   const { repository } = entry;
   const bytes = manifestBytes(m);
   let json: Record<string, unknown> | undefined;
@@ -134,11 +144,25 @@ async function readFacts(client: RegistryClient, entry: JournalEntry, m: Journal
     blobs.forEach((b, i) => (there[i] ? undefined : missingBlobs.push(b)));
   }
   const needs = json ? neededManifests(json, m.subject) : [];
-  return { manifest: m, json, broken, existsNow, missingBlobs, needs, tags };
+  const viaProvider = !existsNow && canRestore(m, provider) ? provider!.name : undefined;
+  return { manifest: m, json, broken, existsNow, missingBlobs, needs, tags, ...(viaProvider ? { viaProvider } : {}) };
 }
 
-function blobWords(missing: MissingBlob[]): string {
+/** Whether the connected provider is the one that deleted `m` (by the journal's reference) and can restore it. */
+function canRestore(m: JournalManifest, provider: Provider | undefined): boolean {
+  return !!provider?.restoreDeleted && m.providerRef !== undefined && m.providerRef.provider === provider.name;
+}
+
+export function blobWords(missing: readonly MissingBlob[]): string {
   return `garbage collection removed ${missing.length === 1 ? 'blob' : 'blobs'} ${missing.map((b) => `${b.digest} (${b.kind})`).join(', ')}`;
+}
+
+/** Said after missing blobs: why the service that deleted the manifest will not bring it back here. */
+function serviceWords(m: JournalManifest): string {
+  const via = m.providerRef?.provider;
+  if (typeof via === 'string') return ` (it was deleted through the ${via} provider’s API, which can restore it: connect to the registry with the ${via} provider to restore it that way)`;
+  if (m.providerRefMissing) return ` (the registry’s own reference to it could not be looked up when it was deleted: ${m.providerRefMissing})`;
+  return '';
 }
 
 /**
@@ -151,7 +175,8 @@ function decideRestore(facts: readonly Facts[], present: (digest: string) => boo
     const base = { digest: f.manifest.digest, mediaType: f.manifest.mediaType, needs: f.needs, tags: f.tags };
     if (f.existsNow) plans.set(base.digest, { ...base, manifest: 'present' });
     else if (f.broken) plans.set(base.digest, { ...base, manifest: 'refused', refused: f.broken });
-    else if (f.missingBlobs.length) plans.set(base.digest, { ...base, manifest: 'refused', refused: `cannot be restored: ${blobWords(f.missingBlobs)}`, missingBlobs: f.missingBlobs });
+    else if (f.viaProvider) plans.set(base.digest, { ...base, manifest: 'push', viaProvider: f.viaProvider, ...(f.missingBlobs.length ? { missingBlobs: f.missingBlobs } : {}) });
+    else if (f.missingBlobs.length) plans.set(base.digest, { ...base, manifest: 'refused', refused: `cannot be restored: ${blobWords(f.missingBlobs)}${serviceWords(f.manifest)}`, missingBlobs: f.missingBlobs });
     else plans.set(base.digest, { ...base, manifest: 'push' });
   }
   for (let changed = true; changed; ) {
@@ -201,7 +226,9 @@ export function toRestore(entry: JournalEntry): JournalManifest[] {
 /** What undoing `entry` would do. Reads the registry; writes nothing. */
 export async function reviewRestore(client: RegistryClient, entry: JournalEntry, options: RestoreReviewOptions = {}): Promise<RestoreReview> {
   const manifests = toRestore(entry);
-  const facts = await mapLimit(manifests, Math.max(1, Math.ceil((options.concurrency ?? 8) / 4)), (m) => readFacts(client, entry, m, options), options.signal);
+  // The provider is asked only where the journal holds a service's reference (a plain registry is not probed).
+  const provider = manifests.some((m) => m.providerRef) ? await client.provider(options.signal) : undefined;
+  const facts = await mapLimit(manifests, Math.max(1, Math.ceil((options.concurrency ?? 8) / 4)), (m) => readFacts(client, entry, m, provider, options), options.signal);
   // The needed manifests outside the entry (an index's platform images that were not deleted): are they there?
   const inEntry = new Set(manifests.map((m) => m.digest));
   const outside = [...new Set(facts.flatMap((f) => (f.existsNow ? [] : f.needs)).filter((d) => !inEntry.has(d)))];

@@ -207,12 +207,12 @@ describe('regx journal and restore', function () {
       await ghReg?.stop();
     });
 
-    it('delete says before asking what an undo cannot bring back there; restore pushes the version back while its layers remain', async () => {
+    it('delete says before asking how an undo works there; restore brings the package version back', async () => {
       const a = await pushImage(ghReg, 'octo/app', ['v1', 'old'], { salt: 'cli-journal-ghcr' });
       const hosted = ['--provider', 'ghcr', '--api-url', gh.url, '-u', user.login, '--password-stdin'];
       const del = await regx(['delete', `${ghReg.url}/octo/app:v1`, '--yes', ...hosted], { env, stdin: user.token });
       expectExit(del, 0);
-      assert.match(del.stdout, /On GHCR a deleted package version’s data may go at once: an undo pushes the manifest back only where its layers remain; otherwise restore the version from the package’s settings on GitHub within 30 days\.\n/);
+      assert.match(del.stdout, /On GHCR an undo restores the deleted package version through GitHub’s API \(tags and data included\) within 30 days of the deletion; it needs a token with the write:packages scope\. After 30 days nothing of it can come back\.\n/);
       assert.match(del.stdout, /Undo with: regx restore \d{8}-\d{6}-[0-9a-f]{4} /);
       assert.equal(await head(ghReg, 'octo/app', a.digest), undefined);
       const r = await regx(['restore', '--last', '--yes', ...hosted], { env, stdin: user.token });

@@ -7,7 +7,9 @@
 // Deleting a version deletes the manifest in the registry (DELETE /v2/…/manifests/{digest}), tags and all.
 //
 // Routes: GET /user, /user/orgs; GET {P}/packages?package_type=container; GET {P}/packages/container/{name},
-// …/versions, …/versions/{id}; DELETE …/versions/{id} → 204; P = /user, /orgs/{org}, /users/{username}. Paging by
+// …/versions, …/versions/{id}; DELETE …/versions/{id} → 204; POST …/versions/{id}/restore → 204 (read:packages and
+// write:packages, as documented; 404 for a version not deleted, unknown, or deleted over 30 days ago);
+// P = /user, /orgs/{org}, /users/{username}. Paging by
 // `page` and `per_page` (default 30, at most 100) with a `Link` header of absolute URLs (rel next, last, first, prev).
 // Every answer to a known token carries x-ratelimit-limit/remaining/used/reset/resource and X-OAuth-Scopes, and the
 // package routes X-Accepted-OAuth-Scopes. Errors are `{message, documentation_url}`.
@@ -20,13 +22,21 @@
 // - Versions are listed newest first (manifest write time), then by digest. updated_at is the latest of the manifest's
 //   write time and its tags' push times. Ids are numbers handed out in that order on first sight, never reused.
 // - A used-up quota answers 403 "API rate limit exceeded…" with x-ratelimit-remaining 0 (no Retry-After).
+// - A deleted version is kept for its restore: its manifest bytes (read from the registry before the DELETE), its tags
+//   and id. With `dropBlobs(true)` (GitHub may remove the data at once) the DELETE also removes from the repository
+//   the blobs no other manifest of it references (V2 DELETE …/blobs/{digest}), and keeps their bytes. A restore puts
+//   all of it back into the real registry (blobs, the manifest by digest, each tag that names nothing else now: a
+//   tag pushed to another image meanwhile stays there) and gives the version its old id again. A restore over 30 days
+//   after the deletion (see ageDeletion), of a version not deleted, or by another user than a user package's owner
+//   answers 404 "Not Found", as the description's 404 for the endpoint; the package itself need not be listed then.
 // The request log keeps the Authorization scheme only; the token never appears in it.
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { listenOnLoopback } from './loopback';
 import type { TestRegistry } from './registry';
-import { storedRepositories, storedRepository, type StoredRepository } from './registry-storage';
+import { storedBlob, storedRepositories, storedRepository, type StoredRepository } from './registry-storage';
+import { FULL_ACCEPT, seedRequest } from './seed';
 
 export interface FakeGithubUser {
   login: string;
@@ -68,6 +78,12 @@ export interface FakeGhcr {
   setRemaining(login: string, remaining: number): void;
   /** The version id of a manifest (as listed), for tests. */
   versionId(repository: string, digest: string): number | undefined;
+  /** From now on, whether a version's DELETE also removes the blobs only it references (as GitHub may). */
+  dropBlobs(on: boolean): void;
+  /** Moves a deletion `days` into the past (a restore over 30 days after it answers 404). */
+  ageDeletion(repository: string, digest: string, days: number): void;
+  /** The deleted versions kept for a restore: repository, digest, id, tags. */
+  deletedVersions(): { repository: string; digest: string; id: number; tags: string[] }[];
   stop(): Promise<void>;
 }
 
@@ -75,6 +91,7 @@ export const GITHUB_PAGE_MAX = 100;
 const GITHUB_PAGE_DEFAULT = 30;
 const DOCS = 'https://docs.github.com/rest/packages/packages';
 const DEFAULT_SCOPES = ['read:packages', 'write:packages', 'delete:packages'];
+const RESTORE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
 const error = (status: number, message: string, headers?: Record<string, string>): Reply => ({ status, headers, body: { message, documentation_url: DOCS } });
@@ -84,6 +101,14 @@ type Owner = { login: string; type: 'User' | 'Organization'; id: number };
 type Version = { id: number; digest: string; tags: string[]; created: Date; updated: Date };
 type Pkg = { owner: Owner; name: string; repository: string; id: number };
 type Who = { user: FakeGithubUser; id: number };
+/** A deleted version, kept for its restore: what the registry held of it, and the blobs the DELETE removed. */
+type Deleted = { pkg: Pkg; id: number; digest: string; mediaType: string; bytes: Buffer; tags: string[]; blobs: { digest: string; bytes: Buffer }[]; deletedAt: Date };
+
+/** The blobs a manifest references (config, layers, an artifact's blobs). */
+function blobDigests(json: Record<string, unknown>): string[] {
+  const descriptors = [json.config, ...(Array.isArray(json.layers) ? json.layers : []), ...(Array.isArray(json.blobs) ? json.blobs : [])];
+  return descriptors.flatMap((d) => (d && typeof (d as { digest?: unknown }).digest === 'string' ? [(d as { digest: string }).digest] : []));
+}
 
 export async function startFakeGhcr(options: FakeGhcrOptions): Promise<FakeGhcr> {
   const reg = options.registry;
@@ -101,6 +126,8 @@ export async function startFakeGhcr(options: FakeGhcrOptions): Promise<FakeGhcr>
   for (const o of options.orgs ?? []) owners.set(o.toLowerCase(), { login: o, type: 'Organization', id: idOf(`owner:${o.toLowerCase()}`) });
   const windowEnd = Math.floor(Date.now() / 1000) + 3600;
   const used = new Map<string, number>();
+  const deleted = new Map<number, Deleted>();
+  let dropping = false;
 
   // ---- state from the registry's storage
 
@@ -217,6 +244,7 @@ export async function startFakeGhcr(options: FakeGhcrOptions): Promise<FakeGhcr>
       return page(type === 'container' ? packagesOf(owner) : [], url, packageBody);
     }
     if (rest[0] !== 'container' || rest.length < 2) return notFound();
+    if (rest.length === 5 && rest[2] === 'versions' && rest[4] === 'restore') return method === 'POST' ? restoreRoute(who, owner, rest[1], rest[3]) : notFound();
     const p = packagesOf(owner).find((x) => x.name === rest[1]);
     if (!p) return read ?? notFound();
     if (rest.length === 2) return method === 'GET' ? (read ?? { status: 200, body: packageBody(p) }) : notFound();
@@ -232,16 +260,64 @@ export async function startFakeGhcr(options: FakeGhcrOptions): Promise<FakeGhcr>
     return v ? deleteVersion(p, v) : notFound();
   }
 
-  /** The version's manifest deleted in the real registry (its tags go with it): 204. */
-  function deleteVersion(p: Pkg, v: Version): Promise<Reply> {
-    return new Promise((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port: reg.port, method: 'DELETE', path: `/v2/${p.repository}/manifests/${v.digest}` }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 202 ? { status: 204 } : res.statusCode === 404 ? notFound() : error(500, `the registry answered ${res.statusCode}`)));
-      });
-      req.on('error', () => resolve(error(502, 'the registry behind the fake did not answer')));
-      req.end();
-    });
+  /** The version's manifest deleted in the real registry (its tags go with it), kept for a restore: 204. */
+  async function deleteVersion(p: Pkg, v: Version): Promise<Reply> {
+    const repo = p.repository;
+    const got = await seedRequest(reg, 'GET', `/v2/${repo}/manifests/${v.digest}`, { repo, headers: { accept: FULL_ACCEPT } });
+    if (got.status === 404) return notFound();
+    if (got.status !== 200) return error(500, `the registry answered ${got.status}`);
+    const res = await seedRequest(reg, 'DELETE', `/v2/${repo}/manifests/${v.digest}`, { repo });
+    if (res.status === 404) return notFound();
+    if (res.status !== 202) return error(500, `the registry answered ${res.status}`);
+    const kept: Deleted = { pkg: p, id: v.id, digest: v.digest, mediaType: got.headers.get('content-type') ?? '', bytes: got.body, tags: [...v.tags], blobs: [], deletedAt: new Date() };
+    if (dropping) kept.blobs = await dropOwnBlobs(repo, JSON.parse(got.body.toString('utf8')) as Record<string, unknown>);
+    deleted.set(v.id, kept);
+    return { status: 204 };
+  }
+
+  /** Removes from the repository the blobs of `json` no manifest left in it references; their bytes, kept. */
+  async function dropOwnBlobs(repo: string, json: Record<string, unknown>): Promise<{ digest: string; bytes: Buffer }[]> {
+    const shared = new Set(storedRepository(reg.dataDir, repo).manifests.flatMap((m) => blobDigests(m.json)));
+    const out: { digest: string; bytes: Buffer }[] = [];
+    for (const digest of new Set(blobDigests(json))) {
+      const bytes = storedBlob(reg.dataDir, digest);
+      if (shared.has(digest) || !bytes) continue;
+      const res = await seedRequest(reg, 'DELETE', `/v2/${repo}/blobs/${digest}`, { repo });
+      if (res.status !== 202) throw new Error(`fake GHCR: the registry answered ${res.status} to deleting blob ${digest}`);
+      out.push({ digest, bytes });
+    }
+    return out;
+  }
+
+  /** POST …/versions/{id}/restore: the deleted version back in the registry, blobs, manifest and free tags: 204. */
+  async function restoreRoute(who: Who, owner: Owner, name: string, id: string): Promise<Reply> {
+    const denied = needScopes(who, ['read:packages', 'write:packages'], 'restore a package version');
+    if (denied) return denied;
+    if (owner.type === 'User' && owner.login.toLowerCase() !== who.user.login.toLowerCase()) return notFound();
+    const d = deleted.get(Number(id));
+    if (!d || String(d.id) !== id || d.pkg.owner.login !== owner.login || d.pkg.name !== name) return notFound();
+    if (Date.now() - d.deletedAt.getTime() > RESTORE_WINDOW_MS) return notFound();
+    const repo = d.pkg.repository;
+    for (const b of d.blobs) await uploadBlob(repo, b.bytes, b.digest);
+    const put = await seedRequest(reg, 'PUT', `/v2/${repo}/manifests/${d.digest}`, { repo, body: d.bytes, headers: { 'Content-Type': d.mediaType } });
+    if (put.status !== 201) return error(500, `the registry answered ${put.status} to the manifest`);
+    const taken = new Set(storedRepository(reg.dataDir, repo).tags.map((t) => t.tag));
+    for (const tag of d.tags.filter((t) => !taken.has(t))) {
+      const res = await seedRequest(reg, 'PUT', `/v2/${repo}/manifests/${tag}`, { repo, body: d.bytes, headers: { 'Content-Type': d.mediaType } });
+      if (res.status !== 201) return error(500, `the registry answered ${res.status} to tag ${tag}`);
+    }
+    deleted.delete(d.id);
+    return { status: 204 };
+  }
+
+  /** A monolithic upload of a blob the DELETE removed (POST, then PUT ?digest=). */
+  async function uploadBlob(repo: string, bytes: Buffer, digest: string): Promise<void> {
+    const start = await seedRequest(reg, 'POST', `/v2/${repo}/blobs/uploads/`, { repo });
+    if (start.status !== 202) throw new Error(`fake GHCR: the registry answered ${start.status} to an upload`);
+    const location = new URL(start.headers.get('location') ?? '', `${reg.url}/`);
+    location.searchParams.set('digest', digest);
+    const put = await seedRequest(reg, 'PUT', location.toString(), { repo, body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
+    if (put.status !== 201) throw new Error(`fake GHCR: the registry answered ${put.status} to blob ${digest}`);
   }
 
   async function route(who: Who, method: string, segments: string[], url: URL): Promise<Reply> {
@@ -330,6 +406,11 @@ export async function startFakeGhcr(options: FakeGhcrOptions): Promise<FakeGhcr>
     rewriteLinks: (fn) => void (linkRewrite = fn),
     setRemaining: (login, remaining) => void used.set(login, Math.max(0, limit - remaining)),
     versionId: (repository, digest) => ids.get(`ver:${repository}@${digest}`),
+    dropBlobs: (on) => void (dropping = on),
+    ageDeletion: (repository, digest, days) => {
+      for (const d of deleted.values()) if (d.pkg.repository === repository && d.digest === digest) d.deletedAt = new Date(d.deletedAt.getTime() - days * 24 * 3600 * 1000);
+    },
+    deletedVersions: () => [...deleted.values()].map((d) => ({ repository: d.pkg.repository, digest: d.digest, id: d.id, tags: [...d.tags] })),
     stop: listening.stop,
   };
   Object.defineProperty(fake, inspect.custom, { value: () => `FakeGhcr(${fake.url})`, enumerable: false });

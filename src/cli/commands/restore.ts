@@ -28,7 +28,7 @@ function imageLines(image: ImagePlan, force: boolean): string[] {
   const tags = image.tags.map((t) => t.tag);
   const lines: string[] = [];
   if (image.manifest === 'refused') lines.push(`refused  ${image.digest} (${listNames(tags)}): ${image.refused}`);
-  else if (image.manifest === 'push') lines.push(`restore  ${image.digest} (${listNames(tags)})`);
+  else if (image.manifest === 'push') lines.push(`restore  ${image.digest} (${listNames(tags)})${image.viaProvider ? `: through the ${image.viaProvider} API (the service restores what it deleted)` : ''}`);
   else if (tagsToRestore(image, force).length > 0) lines.push(`retag    ${image.digest} (still there; tags to restore: ${listNames(tagsToRestore(image, force))})`);
   else lines.push(`present  ${image.digest} (${listNames(tags)}): nothing to restore`);
   if (image.manifest === 'refused') return lines;
@@ -50,7 +50,9 @@ function blocked(review: RestoreReview, force: boolean): boolean {
 }
 
 function reportResult(ctx: Context, result: RestoreResult, text: boolean): void {
-  if (text) ctx.io.stdout(`Restored ${result.restored.length} image(s): pushed ${result.pushed.length} manifest(s) and ${result.tagged.length} tag(s)${result.cancelled ? '; cancelled before the end' : ''}.\n`);
+  const byService = result.providerRestored.length;
+  const through = byService ? `; ${byService} restored through the registry’s own API` : '';
+  if (text) ctx.io.stdout(`Restored ${result.restored.length} image(s): pushed ${result.pushed.length - byService} manifest(s) and ${result.tagged.length} tag(s)${through}${result.cancelled ? '; cancelled before the end' : ''}.\n`);
   for (const r of result.refused) ctx.io.stderr(`regx: not restored ${r.digest} (${listNames(r.tags)}): ${r.reason}.\n`);
   for (const c of result.conflicts) ctx.io.stderr(`regx: tag ${c.tag} now points at ${c.now} (moved since the deletion): left alone. Add --force to move it back to ${c.digest}.\n`);
   for (const f of result.failed) ctx.io.stderr(`regx: could not restore ${f.tag ? `tag ${f.tag} of ` : ''}${f.digest}: ${f.error}\n`);

@@ -89,9 +89,12 @@ export function undoSummary(where: string, review: RestoreReview, result: Restor
   const parts = [back ? t('Restored {0} and {1} in {2}.', imagesWord(images), tagsWord(result.tagged.length), where) : t('Nothing of the deletion in {0} was restored.', where)];
   const refused = review.images.filter((i) => i.manifest === 'refused');
   parts.push(...refused.map(refusedSentence));
+  // Refused while restoring (the service would not bring it back, and its blobs were gone): told the same way.
+  const late = result.refused.filter((r) => !refused.some((i) => i.digest === r.digest));
+  for (const r of late) parts.push(t('{0} ({1}) cannot be restored: {2}. Nothing of it was pushed.', middleDigest(r.digest), tagList(r.tags), r.reason.replace(/^cannot be restored:\s*/, '')));
   for (const c of result.conflicts) parts.push(t('Tag {0} was left on {1}.', c.tag, middleDigest(c.now)));
   if (result.failed.length) parts.push(t('{0} could not be restored (see the log).', result.failed.length === 1 ? t('1 manifest or tag') : t('{0} manifests or tags', result.failed.length)));
   if (result.cancelled) parts.push(t('Cancelled before the end.'));
-  const trouble = refused.length > 0 || result.failed.length > 0 || result.cancelled;
+  const trouble = refused.length > 0 || late.length > 0 || result.failed.length > 0 || result.cancelled;
   return { severity: !back && trouble ? 'error' : trouble ? 'warning' : 'info', text: parts.join(' ') };
 }

@@ -12,6 +12,10 @@
 // engine reads the tagged indexes and the untagged manifests over V2 (ops/provider-read.ts, ops/manifests.ts), so an
 // untagged cleanup never deletes what a tagged image needs. A version's id (needed to delete it) is kept from the
 // last listing of its package.
+//
+// Undo: before a version is deleted, its owner, package and id go into the undo journal (undoRef); an undo asks GitHub
+// to restore that version (restoreDeleted, ghcr-restore.ts), which GitHub does within 30 days of the deletion, tags
+// and data included, for a token with write:packages. After that nothing of it can come back unless its layers remain.
 import { RegistryError } from '../errors';
 import { isDigest } from '../reference';
 import type { Session } from '../session';
@@ -19,8 +23,9 @@ import type { HttpResponse } from '../transport';
 import { apiOrigin, createApiSession, type ApiRequest } from './api';
 import { allApiPages, type ApiSender } from './api-paging';
 import { githubError, quotaOf, type GithubAsk } from './ghcr-errors';
+import { checkedGhcrRef, ghcrRef, restoreError, restorePath } from './ghcr-restore';
 import { dateOf, jsonBody } from './paging';
-import type { ManifestDetail, Provider, Quota, TagDetail } from './types';
+import type { ManifestDetail, Provider, ProviderRef, Quota, TagDetail } from './types';
 
 const GITHUB_API = 'https://api.github.com';
 const PAGE = 100; // GitHub's largest per_page
@@ -28,9 +33,9 @@ const API_VERSION = '2022-11-28';
 
 export const GHCR_NO_UNTAG = 'GHCR has no way to remove one tag: delete the image (every tag on it goes), or push the tag onto another image.';
 
-/** A deleted package version's data may go at once: the journal cannot always bring it back, GitHub can for 30 days. */
+/** What an undo can do on GHCR: GitHub restores a deleted version for 30 days; its data may go at once. */
 export const GHCR_UNDO_NOTE =
-  'On GHCR a deleted package version’s data may go at once: an undo pushes the manifest back only where its layers remain; otherwise restore the version from the package’s settings on GitHub within 30 days.';
+  'On GHCR an undo restores the deleted package version through GitHub’s API (tags and data included) within 30 days of the deletion; it needs a token with the write:packages scope. After 30 days nothing of it can come back.';
 
 /** One package version: a manifest of the package. */
 interface Version {
@@ -183,9 +188,31 @@ export function ghcrProvider(session: Session): Provider {
     return [...new Set(out)].sort();
   }
 
+  /** The id of the version of `digest` (from the last listing, else listed now); undefined when GitHub has none. */
+  async function versionId(repository: string, digest: string, signal?: AbortSignal): Promise<number | undefined> {
+    return ids.get(idKey(repository, digest)) ?? (await versions(repository, signal)).find((v) => v.digest === digest)?.id;
+  }
+
+  /** What restoring the version of `digest` will need once it is deleted: its owner (and kind), package and id. */
+  async function undoRef(repository: string, digest: string, signal?: AbortSignal): Promise<ProviderRef | undefined> {
+    const versionIdNow = await versionId(repository, digest, signal);
+    if (versionIdNow === undefined) return undefined;
+    const { prefix } = await packagePath(repository, signal);
+    const { owner, name } = splitRepository(repository);
+    return ghcrRef({ owner, ownerType: prefix.startsWith('/orgs/') ? 'org' : 'user', package: name, versionId: versionIdNow });
+  }
+
+  /** GitHub's restore of a deleted version (it comes back with its tags); throws in plain words when it cannot. */
+  async function restoreDeleted(repository: string, ref: ProviderRef, signal?: AbortSignal): Promise<void> {
+    const { owner, name } = splitRepository(repository);
+    const version = checkedGhcrRef(ref, owner, name, repository);
+    const { username } = await login();
+    const res = await sender.send(restorePath(version, username), { method: 'POST', signal, retry: false });
+    if (res.status !== 204 && res.status !== 200) throw restoreError(res, version, repository, host, session.secrets());
+  }
+
   async function deleteImage(repository: string, digest: string, _tags: readonly string[], signal?: AbortSignal): Promise<{ alreadyGone: boolean }> {
-    let id = ids.get(idKey(repository, digest));
-    if (id === undefined) id = (await versions(repository, signal)).find((v) => v.digest === digest)?.id;
+    const id = await versionId(repository, digest, signal);
     if (id === undefined) return { alreadyGone: true };
     const { prefix, name } = await packagePath(repository, signal);
     const res = await sender.send(`${prefix}/packages/container/${name}/versions/${id}`, { method: 'DELETE', signal, retry: false });
@@ -211,6 +238,8 @@ export function ghcrProvider(session: Session): Provider {
       return { tags: all.flatMap(tagsOf), manifests: all.map(manifestOf) };
     },
     deleteImage,
+    undoRef,
+    restoreDeleted,
     quota: () => lastQuota,
   };
 }

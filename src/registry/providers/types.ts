@@ -65,11 +65,25 @@ export interface Provider {
   readonly deletionNote?: string;
   /** What an undo (from the journal) can and cannot bring back on this service: said before a deletion is confirmed. */
   undoNote?(): string | undefined;
+  /**
+   * What the service needs later to bring back the manifest `digest` after deleting it (GHCR: the package's owner and
+   * the version id), looked up before the DELETE; undefined when the service has no such manifest. Plain data that is
+   * never a secret: the undo journal keeps it on disk.
+   */
+  undoRef?(repository: string, digest: string, signal?: AbortSignal): Promise<ProviderRef | undefined>;
+  /**
+   * Brings back a manifest this service deleted, from what `undoRef` gave (GHCR: GitHub's restore of the package
+   * version, with its tags). Throws a RegistryError saying why it cannot (too old, no right, a scope missing).
+   */
+  restoreDeleted?(repository: string, ref: ProviderRef, signal?: AbortSignal): Promise<void>;
   /** Why the service cannot remove one tag alone, where it cannot (GHCR): said where the user looks for Untag. */
   readonly noUntag?: string;
   /** The request quota left, where the service says it (Docker Hub, GitHub): for a face to warn when it runs low. */
   quota?(): Quota | undefined;
 }
+
+/** A provider's own reference to a manifest it deleted (ids, names): plain JSON values, never a secret. */
+export type ProviderRef = Record<string, string | number>;
 
 /** What a service's repository list says of one repository. */
 export interface RepositoryFacts {

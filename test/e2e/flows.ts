@@ -4,7 +4,8 @@
 // read over plain HTTP (./registry-http.ts). Flows that change a registry get a fresh one of their own.
 //   1 empty state → 2 Add Registry (Basic) → 3 tree → 4 Copy Digest → 5 Delete Image → 6 deletion disabled →
 //   7 Prune → 8 Open Manifest → 9 a hosted registry (fake ACR, ./hosted.ts) → the wizards (./wizard-flows.ts) →
-//   actions and keys (./actions-flows.ts) → the Cleanup Preview (./preview-flows.ts)
+//   actions and keys (./actions-flows.ts) → the Cleanup Preview (./preview-flows.ts) → a retention policy file
+//   (./policy-flows.ts)
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Flow, FlowContext } from './run-e2e';
@@ -15,6 +16,7 @@ import { seedStandard, type StandardDataset } from '../support/seed';
 import { flows as actionFlows } from './actions-flows';
 import { hostedAcr, startHostedAcr, withHostedAcr } from './hosted';
 import { hostedHub } from './hosted-hub';
+import { flows as policyFlows } from './policy-flows';
 import { flows as previewFlows } from './preview-flows';
 import { flows as wizardFlows } from './wizard-flows';
 import { expectedPrune, expectedTagOrder, without, type Fate } from './expectations';
@@ -613,4 +615,5 @@ export const flows: Flow[] = [
   ...wizardFlows,
   ...actionFlows,
   ...previewFlows,
+  ...policyFlows,
 ];

@@ -5,7 +5,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import {
+  clearNotifications,
   dismissHovers,
+  openViewContainer,
   pickOption,
   quickInput,
   runCommand,
@@ -14,7 +16,9 @@ import {
   UI_TIMEOUT,
   viewPane,
   viewTitleAction,
+  waitForNotification,
   waitForQuickInputClosed,
+  waitForTreeRow,
   type Text,
 } from './vscode-page';
 
@@ -78,6 +82,20 @@ export async function answerAddRegistry(page: Page, address: string, login?: Log
 export async function addRegistryThroughPalette(page: Page, address: string, login?: Login): Promise<void> {
   await answerAddRegistry(page, address, login);
   await waitForQuickInputClosed(page);
+}
+
+/**
+ * Adds an open registry (Anonymous) through the palette with the Registries view shown and collapsed (so the new row
+ * is on screen); returns once VS Code said `Added HOST.` and the row shows, with the notifications cleared.
+ */
+export async function addOpenRegistry(page: Page, host: string): Promise<void> {
+  await openViewContainer(page, VIEW);
+  if ((await treeRows(page, VIEW).count()) > 0) await collapseAll(page);
+  await clearNotifications(page);
+  await addRegistryThroughPalette(page, host);
+  await waitForNotification(page, `Added ${host}.`);
+  await waitForTreeRow(page, host, { view: VIEW });
+  await clearNotifications(page);
 }
 
 /** Waits until the open quick input's message line (prompt, validation or notice) shows `text`; returns it. */

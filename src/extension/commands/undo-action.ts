@@ -25,6 +25,8 @@ export interface UndoOutcome {
   movedBack: string[];
   /** Tags that named another image, left there as the user chose. */
   leftAlone: string[];
+  /** What the restore says, told once for all the entries undone together. */
+  summary?: { severity: 'info' | 'warning' | 'error'; text: string };
 }
 
 /** The Registries view's key for the registry an entry names (the journal keeps the address, never a login). */
@@ -36,10 +38,18 @@ export function registryKeyOf(entry: Pick<JournalEntry, 'registry'>): string {
   }
 }
 
-/** Undoes the entries `ids`, one after the other. `confirmFirst`: ask before writing (Recently Deleted). */
+/**
+ * Undoes the entries `ids`, one after the other, and says how it went in ONE notification (a policy's Apply undoes a
+ * repository per entry; a notification each would crowd out each other). `confirmFirst`: ask before writing.
+ */
 export async function undoDeletions(explorer: Explorer, journal: Journal, ids: readonly string[], confirmFirst = false): Promise<UndoOutcome[]> {
   const outcomes: UndoOutcome[] = [];
   for (const id of ids) outcomes.push(await undoEntry(explorer, journal, id, confirmFirst));
+  const told = outcomes.flatMap((o) => (o.summary ? [o.summary] : []));
+  if (told.length === 0) return outcomes;
+  const severity = told.some((s) => s.severity === 'error') ? 'error' : told.some((s) => s.severity === 'warning') ? 'warning' : 'info';
+  const failed = outcomes.some((o) => (o.result?.failed.length ?? 0) > 0);
+  notify(severity, told.map((s) => s.text).join(' '), failed ? [t('Show Log')] : [], () => explorer.log.show());
   return outcomes;
 }
 
@@ -84,7 +94,7 @@ async function undoEntry(explorer: Explorer, journal: Journal, id: string, confi
   explorer.tree.forgetRepository(key, entry.repository);
   if (!outcome.result) return outcome;
   await markBack(explorer, journal, id, outcome.result.restored);
-  tell(explorer, where, review, outcome.result);
+  outcome.summary = logged(explorer, where, review, outcome.result);
   return outcome;
 }
 
@@ -146,12 +156,12 @@ async function markBack(explorer: Explorer, journal: Journal, id: string, digest
   }
 }
 
-function tell(explorer: Explorer, where: string, review: RestoreReview, result: RestoreResult): void {
+/** Logs what the restore did, line by line; the summary to tell. */
+function logged(explorer: Explorer, where: string, review: RestoreReview, result: RestoreResult): { severity: 'info' | 'warning' | 'error'; text: string } {
   for (const d of result.pushed) explorer.log.info(`restored ${where}@${d}`);
   for (const x of result.tagged) explorer.log.info(`restored tag ${where}:${x.tag} → ${x.digest}${x.movedFrom ? ` (moved back from ${x.movedFrom})` : ''}`);
   for (const r of result.refused) explorer.log.warn(`not restored ${where}@${r.digest}: ${r.reason}`);
   for (const c of result.conflicts) explorer.log.info(`left tag ${where}:${c.tag} on ${c.now} (it named ${c.digest} when deleted)`);
   for (const f of result.failed) explorer.log.error(`could not restore ${f.tag ? `tag ${f.tag} of ` : ''}${where}@${f.digest}: ${f.error}`);
-  const summary = undoSummary(where, review, result);
-  notify(summary.severity, summary.text, result.failed.length ? [t('Show Log')] : [], () => explorer.log.show());
+  return undoSummary(where, review, result);
 }

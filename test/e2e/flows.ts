@@ -8,7 +8,7 @@
 //   (./policy-flows.ts)
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { Flow, FlowContext } from './run-e2e';
+import type { Flow } from './run-e2e';
 import type { HostFixture } from '../extension/fixture';
 import type { TestConfig, TestRegistryInfo } from '../extension/host-channel';
 import { startRegistry, type RegistryAuth, type TestRegistry } from '../support/registry';
@@ -23,6 +23,7 @@ import { expectedPrune, expectedTagOrder, without, type Fate } from './expectati
 import { rawCatalog, rawDigest, rawManifest, rawTagDigests, rawTags, type RawTarget } from './registry-http';
 import { previewFrame, previewTitle, tableRows } from './preview-steps';
 import {
+  addOpenRegistry,
   addRegistryThroughPalette,
   answerAddRegistry,
   answerStep,
@@ -184,17 +185,6 @@ async function waitForRowDetails(page: Page): Promise<void> {
   await page.waitForFunction(allRead, undefined, { timeout: UI_TIMEOUT }).catch(async () => {
     throw new Error(`the tag rows never all showed age and size: ${JSON.stringify(await rowsAtLevel(page, 3))}`);
   });
-}
-
-/** Adds an open registry through the palette and waits for its node. */
-async function addOpenRegistry(ctx: FlowContext, host: string): Promise<void> {
-  const { page } = ctx;
-  await collapseAll(page); // so the new node is on screen
-  await clearNotifications(page);
-  await addRegistryThroughPalette(page, host);
-  await waitForNotification(page, `Added ${host}.`);
-  await waitForTreeRow(page, host, { view: VIEW });
-  await clearNotifications(page);
 }
 
 function registriesSetting(userDataDir: string): unknown[] {
@@ -427,7 +417,7 @@ const deleteImage: Flow = {
     const seeded = dataset.repositories.app.tags;
     const digest = seeded['2.0.0'];
     assert.equal(seeded.latest, digest, 'the dataset has latest on the image of 2.0.0');
-    await addOpenRegistry(ctx, info.host);
+    await addOpenRegistry(ctx.page, info.host);
     await openRepository(page, info.host, 'app');
 
     await contextMenu(page, '2.0.0', 'Delete Image…', { view: VIEW });
@@ -474,7 +464,7 @@ const deleteDisabled: Flow = {
     const { page, config, shot } = ctx;
     const { info, raw, dataset } = registry(config, 'nodelete');
     const seeded = dataset.repositories.app.tags;
-    await addOpenRegistry(ctx, info.host);
+    await addOpenRegistry(ctx.page, info.host);
     const before = await openRepository(page, info.host, 'app');
 
     await contextMenu(page, '1.0.0', 'Delete Image…', { view: VIEW });
@@ -509,7 +499,7 @@ const prune: Flow = {
     const keep = 1;
     const expected = expectedPrune(seeded, range, keep);
     log(`expected: ${JSON.stringify(expected.fate)}`);
-    await addOpenRegistry(ctx, info.host);
+    await addOpenRegistry(ctx.page, info.host);
 
     await runCommand(page, 'Registry Explorer: Prune Tags by Semver…');
     await pickOption(page, info.host); // several registries are configured by now

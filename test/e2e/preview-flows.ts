@@ -17,8 +17,8 @@ import { expectedPrune, type Fate } from './expectations';
 import { rawTagDigests, rawTags } from './registry-http';
 import type { Flow, FlowContext } from './run-e2e';
 import { previewFrame, previewTitle, pruneThroughPalette, tableRows, waitForTable, type TableRow } from './preview-steps';
-import { addRegistryThroughPalette, collapseAll, longTasks, startLongTaskRecorder, VIEW } from './steps';
-import { clearNotifications, clickDialogButton, dismissHovers, editorTabs, notificationTexts, openViewContainer, runCommand, treeRows, UI_TIMEOUT, waitForDialog, waitForNotification, waitForTreeRow } from './vscode-page';
+import { addOpenRegistry, longTasks, startLongTaskRecorder } from './steps';
+import { clickDialogButton, dismissHovers, editorTabs, notificationTexts, runCommand, UI_TIMEOUT, waitForDialog } from './vscode-page';
 
 // ---------------------------------------------------------------- the fixture: each flow starts its own registry
 
@@ -31,17 +31,6 @@ export function settings(): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------- steps
-
-/** Adds an open registry through the palette and waits for its row. */
-async function addRegistry(page: Page, host: string): Promise<void> {
-  await openViewContainer(page, VIEW);
-  if ((await treeRows(page, VIEW).count()) > 0) await collapseAll(page); // so the new row is on screen
-  await clearNotifications(page);
-  await addRegistryThroughPalette(page, host);
-  await waitForNotification(page, `Added ${host}.`);
-  await waitForTreeRow(page, host, { view: VIEW });
-  await clearNotifications(page);
-}
 
 const byTag = (rows: TableRow[]) => Object.fromEntries(rows.map((r) => [r.tag, r]));
 const textOf = async (frame: Frame, selector: string) => ((await frame.locator(selector).first().textContent()) ?? '').trim();
@@ -74,7 +63,7 @@ const review: Flow = {
       const seeded = { ...dataset.repositories.app.tags, ...Object.fromEntries(SHARED.map((tag) => [tag, shared.digest])) };
       const expected = expectedPrune(seeded, '<2.0.0', 0);
       log(`expected: ${JSON.stringify(expected.fate)}`);
-      await addRegistry(page, reg.host);
+      await addOpenRegistry(page, reg.host);
       await pruneThroughPalette(page, reg.host, 'app', { range: '<2.0.0' });
 
       const title = previewTitle(reg.host, 'app');
@@ -184,7 +173,7 @@ const keyboard: Flow = {
       const dataset = await seedStandard(reg, { big: false });
       const seeded = dataset.repositories.app.tags;
       const expected = expectedPrune(seeded, '<2.0.0', 0);
-      await addRegistry(page, reg.host);
+      await addOpenRegistry(page, reg.host);
       await pruneThroughPalette(page, reg.host, 'app', { range: '<2.0.0' });
       const frame = await previewFrame(page, previewTitle(reg.host, 'app'));
       await waitForTable(frame, 'every tag', (r) => r.length === Object.keys(seeded).length);
@@ -262,7 +251,7 @@ const cancel: Flow = {
       const pushed = await pushManyTags(reg, 'bulk', 300, { distinctDigests: true });
       // A registry some way off: each DELETE takes 40 ms more (every answer is still the registry's own).
       proxy = await startHookProxy(reg.url, (req) => (req.method === 'DELETE' ? new Promise((r) => setTimeout(r, 40)) : undefined));
-      await addRegistry(page, proxy.host);
+      await addOpenRegistry(page, proxy.host);
       await pruneThroughPalette(page, proxy.host, 'bulk', { range: '*' });
       const frame = await previewFrame(page, previewTitle(proxy.host, 'bulk'));
       assert.equal(await textOf(frame, '#delete'), 'Delete 300 images');
@@ -346,7 +335,7 @@ const huge: Flow = {
       await seedHuge(reg, 'huge', HUGE, IMAGES);
       assert.equal((await rawTags({ url: reg.url }, 'huge')).length, HUGE);
       log(`seeded ${HUGE} tags on ${IMAGES} images in ${Date.now() - t} ms`);
-      await addRegistry(page, reg.host);
+      await addOpenRegistry(page, reg.host);
       await startLongTaskRecorder(page);
       t = Date.now();
       await pruneThroughPalette(page, reg.host, 'huge', { range: '*' });

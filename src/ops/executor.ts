@@ -17,13 +17,14 @@
 //    gone, and is then decided against a read made after that DELETE (so the usual checks protect everything
 //    else); when its image was not deleted, neither is it. Signatures of signatures wait in turn.
 //  - Undo journal (when given one): nothing is deleted that the journal does not hold. Before each DELETE the
-//    manifest's bytes are read (checked against the digest) and recorded with its tags and subject (journaling.ts);
-//    the DELETE is sent only after that record is on disk. When the bytes cannot be read or the journal cannot be
+//    manifest's bytes are read (checked against the digest) and recorded with its tags and subject (journaling.ts;
+//    the next items due are recorded in the same write, so the disk's sync is paid once per batch); the DELETE is
+//    sent only after its record is on disk. When the bytes cannot be read or the journal cannot be
 //    written, the item fails without a DELETE and the run stops (every further delete would need the journal too).
 import { describeError, isGone, isRegistryError, RegistryError, stopsBatch, type ErrorCode } from '../registry/errors';
 import type { JournalRecorder } from '../journal/types';
 import type { RegistryClient } from '../registry/types';
-import { recordBeforeDelete } from './journaling';
+import { JournalAhead } from './journaling';
 import { checkDeletions, findLostTags, type ConfirmedDeletion, type LostTag } from './checks';
 import { readSnapshot, type RepositorySnapshot } from './snapshot';
 
@@ -106,6 +107,8 @@ class Run {
   private removed = new Set<string>();
   /** Referrers waiting for the DELETE of their image, an item of this run (see the header). */
   private held: ConfirmedDeletion[] = [];
+  /** The undo journal's steps, recorded a batch ahead of the DELETEs (journaling.ts). */
+  private readonly ahead?: JournalAhead;
 
   constructor(
     private readonly client: RegistryClient,
@@ -115,6 +118,7 @@ class Run {
   ) {
     this.bound = options.maxStalenessMs ?? MAX_STALENESS_MS;
     this.since = options.since ?? 'the plan';
+    if (options.journal) this.ahead = new JournalAhead(client, repository, options.journal, options.readConcurrency ?? 8);
   }
 
   private get total(): number {
@@ -262,7 +266,7 @@ class Run {
       const worker = async (): Promise<void> => {
         while (round.length > 0 && !this.stopped() && inTime()) {
           started++;
-          if (await this.deleteOne(round.shift()!)) deletedSome = true;
+          if (await this.deleteOne(round.shift()!, round)) deletedSome = true;
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, round.length) }, worker));
@@ -282,12 +286,13 @@ class Run {
   }
 
   /** One DELETE; true when the image is gone (deleted now, or checked to be gone already). */
-  private async deleteOne(item: ConfirmedDeletion): Promise<boolean> {
+  private async deleteOne(item: ConfirmedDeletion, upcoming: readonly ConfirmedDeletion[]): Promise<boolean> {
     const progress = (type: DeletionProgress['type'], extra: Partial<DeletionProgress> = {}): void =>
       this.options.onProgress?.({ type, digest: item.digest, tags: item.tags, done: ++this.done, total: this.total, ...extra });
     this.options.onStart?.({ digest: item.digest, tags: item.tags });
     const { journal } = this.options;
-    const step = journal ? await recordBeforeDelete(this.client, this.repository, item, journal) : undefined;
+    // Without a journal nothing is awaited here: the DELETE goes out in the same turn as the freshness check.
+    const step = this.ahead ? await this.ahead.stepFor(item, upcoming) : undefined;
     if (step && 'failure' in step) {
       this.result.failed.push({ digest: item.digest, tags: item.tags, error: step.failure.message });
       progress('failed', { error: step.failure.message });

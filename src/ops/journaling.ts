@@ -7,6 +7,7 @@
 // restore of a package version), the service's reference to it (provider.undoRef) is looked up before the DELETE and
 // recorded with it, as plain data. That lookup failing never blocks the deletion: the manifest is recorded without
 // it (with the reason), as on any registry, and the step's `note` says what that means for an undo.
+import { mapLimit } from '../registry/concurrency';
 import { describeError, isGone } from '../registry/errors';
 import type { JournalProviderRef, JournalRecorder } from '../journal/types';
 import type { RegistryClient } from '../registry/types';
@@ -56,5 +57,40 @@ export async function recordBeforeDelete(client: RegistryClient, repository: str
   } catch (e) {
     const { message } = describeError(e);
     return failure(item.digest, message.startsWith('the undo journal') ? message : `the undo journal could not be written (${message})`);
+  }
+}
+
+/** Items journaled in one write at most: enough to hide the disk's sync latency, few enough to start deleting soon. */
+export const JOURNAL_AHEAD = 64;
+
+/**
+ * The journal steps of a run, taken a batch ahead: when an item's DELETE is due and it is not journaled yet, it and the
+ * next items due (up to JOURNAL_AHEAD) are recorded together — one write to disk, one sync — before any of their
+ * DELETEs. Each DELETE still waits for its own record to be on disk; an item recorded but never deleted stays
+ * `pending` in the journal (restore checks the registry for those). One batch at a time.
+ */
+export class JournalAhead {
+  private readonly steps = new Map<string, JournalStep>();
+  private batch?: Promise<void>;
+
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly repository: string,
+    private readonly journal: JournalRecorder,
+    private readonly concurrency = 8,
+  ) {}
+
+  /** The step of `item` (journaled with the first of `upcoming` when it is not yet). Never throws. */
+  async stepFor(item: ConfirmedDeletion, upcoming: readonly ConfirmedDeletion[]): Promise<JournalStep> {
+    while (!this.steps.has(item.digest)) {
+      this.batch ??= this.record([item, ...upcoming.filter((i) => i !== item && !this.steps.has(i.digest))].slice(0, JOURNAL_AHEAD)).finally(() => (this.batch = undefined));
+      await this.batch;
+    }
+    return this.steps.get(item.digest)!;
+  }
+
+  private async record(items: ConfirmedDeletion[]): Promise<void> {
+    const steps = await mapLimit(items, this.concurrency, (i) => recordBeforeDelete(this.client, this.repository, i, this.journal));
+    items.forEach((i, k) => this.steps.set(i.digest, steps[k]));
   }
 }

@@ -234,6 +234,43 @@ describe('undo journal and restore (real registry)', function () {
     assert.deepEqual(await rawTags(reg, repo), { '1.0.0': b.digest });
   });
 
+  it('the journal records a batch ahead of the DELETEs, and each DELETE waits until its own record is on disk', async () => {
+    const { repo, journal } = fresh('ahead');
+    const images = [];
+    for (let i = 0; i < 12; i++) images.push(await pushImage(reg, repo, [`1.${i}.0`], { salt: `${repo}:${i}` }));
+    const recorder = await begin(journal, repo, 'prune');
+    const recorded = new Set<string>();
+    const events: string[] = [];
+    const watched = {
+      id: recorder.id,
+      record: async (m: Parameters<typeof recorder.record>[0]) => {
+        events.push(`record ${m.digest}`);
+        await recorder.record(m);
+        recorded.add(m.digest);
+      },
+      outcome: recorder.outcome.bind(recorder),
+      flush: recorder.flush.bind(recorder),
+    };
+    const deleting = new Proxy(client, {
+      get: (target, key, receiver) =>
+        key === 'deleteManifest'
+          ? (r: string, digest: string, signal?: AbortSignal, tags?: readonly string[]) => {
+              events.push(`delete ${digest}`);
+              assert.ok(recorded.has(digest), `DELETE of ${digest} before its record was on disk`);
+              return target.deleteManifest(r, digest, signal, tags);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const items: ConfirmedDeletion[] = images.map((im, i) => ({ digest: im.digest, tags: [`1.${i}.0`] }));
+    const result = await executeDeletions(deleting, repo, items, { confirmation: 'interactive', journal: watched, concurrency: 4 });
+    assert.equal(result.deleted.length, 12);
+    // All twelve fit one batch: every record is asked for before the first DELETE goes out.
+    const firstDelete = events.findIndex((e) => e.startsWith('delete'));
+    assert.equal(events.slice(0, firstDelete).length, 12, events.join('\n'));
+    const entry = await onlyEntry(journal);
+    assert.deepEqual(entry.manifests.map((m) => m.status), Array(12).fill('deleted'));
+  });
+
   it('when the journal cannot be written, nothing is deleted and the run stops', async () => {
     const { repo, journal } = fresh('unwritable');
     const a = await pushImage(reg, repo, ['1.0.0'], { salt: `${repo}:a` });

@@ -1,5 +1,6 @@
 // What a workspace scan protects in one repository: tags by name and images by digest, each with the file and
 // line that deploys it, as the prune policy takes them (`protectedBy`, `protectedDigests`).
+import type { Platform } from '../registry/types';
 import type { DeployScan, DeployedRef, SkippedRef } from './types';
 
 export interface Protection {
@@ -37,11 +38,17 @@ export function protectionFor(scan: DeployScan, registry: string, repository: st
   return out;
 }
 
-/** Why an image (its digest and tags) must not be deleted, or undefined when the workspace does not deploy it. */
-export function protectedReason(protection: Protection, digest: string | undefined, tags: readonly string[]): string | undefined {
+/**
+ * Why an image (its digest and tags; an index's platform images) must not be deleted, or undefined when the workspace
+ * does not deploy it.
+ */
+export function protectedReason(protection: Protection, digest: string | undefined, tags: readonly string[], platforms: readonly Platform[] = []): string | undefined {
   if (digest && protection.digests[digest]) return `${digest} is ${protection.digests[digest]}`;
   const tag = tags.find((t) => protection.tags[t]);
-  return tag ? `tag ${tag} is ${protection.tags[tag]}` : undefined;
+  if (tag) return `tag ${tag} is ${protection.tags[tag]}`;
+  // A multi-arch image whose platform image is deployed by digest: deleting it leaves that image to garbage collection.
+  const used = platforms.find((p) => protection.digests[p.digest]);
+  return used ? `its ${[used.os, used.architecture, used.variant].filter(Boolean).join('/')} image ${used.digest} is ${protection.digests[used.digest]}` : undefined;
 }
 
 /** A short note about skipped references: the count and the first few, one per line. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectExit, head, regx, show, useCliScratchHome } from '../support/cli';
 import { startRegistry, type TestRegistry } from '../support/registry';
-import { pushImage } from '../support/seed';
+import { pushImage, pushIndex } from '../support/seed';
 
 async function tagList(reg: TestRegistry, repo: string): Promise<string[]> {
   const res = await fetch(`${reg.url}/v2/${repo}/tags/list`);
@@ -96,5 +96,26 @@ describe('regx --protect-from (spawned) on a real registry', function () {
     expectExit(r, 2);
     assert.match(r.stderr, /cannot read the folder/);
     assert.deepEqual(await tagList(reg, 'app'), ['1.1.0', '2.0.0']);
+  });
+
+  it('a multi-arch image whose platform image is deployed by digest: delete refuses naming the platform, prune keeps it', async () => {
+    const multi = await pushIndex(reg, 'multi', ['1.0.0'], { salt: 'protect-multi' });
+    const arm = multi.children[1];
+    const dir = mkdtempSync(join(tmpdir(), 'regx-protect-pin-'));
+    try {
+      writeFileSync(join(dir, 'compose.yaml'), `services:\n  app:\n    image: ${H}/multi@${arm.digest}\n`);
+      const del = await regx(['delete', `${H}/multi:1.0.0`, '--protect-from', dir, '--yes']);
+      expectExit(del, 1);
+      assert.match(del.stderr, /its linux\/arm64 image sha256:[0-9a-f]{64} is used in compose\.yaml:3/);
+      assert.equal(await head(reg, 'multi', '1.0.0'), multi.digest);
+      const prune = await regx(['prune', `${H}/multi`, '--semver', '*', '--protect-from', dir, '--yes', '--json']);
+      expectExit(prune, 0);
+      const out = JSON.parse(prune.stdout) as { plan: { tag: string; action: string; reason: string }[] };
+      assert.deepEqual(out.plan.map((e) => [e.tag, e.action]), [['1.0.0', 'keep']]);
+      assert.match(out.plan[0].reason, /used in compose\.yaml:3 \(its linux\/arm64 image\)/);
+      assert.equal(await head(reg, 'multi', '1.0.0'), multi.digest);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -38,7 +38,7 @@ export async function deleteImage(ctx: Context): Promise<number> {
     const out = (fields: Record<string, unknown>): void => {
       if (json) printJson(ctx.io, { repository: ref.repository, digest: image.digest, tags: image.tags, dryRun, ...fields, ...referrersJson(image.referrers), ...freedJson(review.freed) });
     };
-    const deployed = protection ? protectedReason(protection, image.digest, image.tags) : undefined;
+    const deployed = protection ? protectedReason(protection, image.digest, image.tags, review.snapshot.children.get(image.digest)) : undefined;
     if (deployed) {
       ctx.io.stderr(`regx: refusing to delete ${ref.repository}@${image.digest}: ${deployed}. Nothing was deleted.\nChange what the workspace deploys first, or leave --protect-from out.\n`);
       return EXIT_FAILED;

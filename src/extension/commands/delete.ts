@@ -103,7 +103,7 @@ async function confirmAll(reviewed: Reviewed[]): Promise<boolean> {
       const platforms = platformsSentence(image, r.review, r.group.registry);
       if (platforms) lines.push(platforms);
       lines.push(...referrersSentences(image));
-      const used = r.deployed ? protectedReason(r.deployed, image.digest, image.tags) : undefined;
+      const used = r.deployed ? protectedReason(r.deployed, image.digest, image.tags, r.review.snapshot.children.get(image.digest)) : undefined;
       if (used) lines.push(t('  The workspace deploys it: {0}. Deleting it breaks that deployment.', used));
       if (image.locked) lines.push(t('  It is {0}: it will not be deleted. To delete it, first: {1}', image.locked.reason, image.locked.fix));
     }

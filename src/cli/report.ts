@@ -15,6 +15,7 @@ export function deletionJson(result: DeletionResult): Record<string, unknown> {
     ...(result.lostTagsUnchecked ? { lostTagsUnchecked: result.lostTagsUnchecked } : {}),
     cancelled: result.cancelled,
     ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
+    ...(result.journalNotes?.length ? { journalNotes: result.journalNotes } : {}),
   };
 }
 
@@ -32,6 +33,7 @@ export function reportDeletion(ctx: Context, result: DeletionResult, text: boole
     ctx.io.stderr(`regx: LOST tag ${l.tag}: it disappeared while deleting (it pointed at ${l.digest}); most likely it was moved onto an image as that image was deleted, and went with it.\n`);
   }
   if (result.lostTagsUnchecked) ctx.io.stderr(`regx: could not look for lost tags afterwards: ${result.lostTagsUnchecked}.\n`);
+  for (const n of result.journalNotes ?? []) ctx.io.stderr(`note: ${n}.\n`);
 }
 
 /** 1 when anything failed, stopped, was cancelled or lost, or lost tags could not be looked for. */

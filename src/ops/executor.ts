@@ -84,6 +84,8 @@ export interface DeletionResult {
   stoppedBy?: { code: ErrorCode | 'UNKNOWN' | 'JOURNAL'; message: string; fix?: string };
   /** Full reads of the repository this run made. */
   reads: number;
+  /** What the undo journal could not keep of a deleted image, though the image was recorded (e.g. GHCR's version id). */
+  journalNotes?: string[];
 }
 
 export async function executeDeletions(client: RegistryClient, repository: string, items: ConfirmedDeletion[], options: ExecuteOptions): Promise<DeletionResult> {
@@ -309,6 +311,7 @@ class Run {
       this.gone.add(item.digest);
       this.result.deleted.push(item.digest);
       if (r.alreadyGone) this.result.alreadyGone.push(item.digest);
+      if (step && 'note' in step && step.note) (this.result.journalNotes ??= []).push(step.note);
       progress('deleted', { alreadyGone: r.alreadyGone });
       return true;
     } catch (e) {

@@ -68,11 +68,12 @@ describe('undo on GHCR through GitHub’s restore endpoint (fake GitHub packages
   const restorePosts = (status?: number) => gh.requests({ method: 'POST', path: /\/versions\/\d+\/restore$/ }).filter((r) => status === undefined || r.status === status);
 
   /** Deletes the image of `tag` in `repo` through the executor, journaled; the journal's only entry. */
-  async function deleteJournaled(c: RegistryClient, repo: string, tag: string, journal: Journal): Promise<JournalEntry> {
+  async function deleteJournaled(c: RegistryClient, repo: string, tag: string, journal: Journal, notes: string[] = []): Promise<JournalEntry> {
     const review = await reviewDeletion(c, repo, [tag]);
     const result = await deleteReviewed(c, review, { confirmation: 'interactive', journal: await journal.begin({ registry: reg.url, repository: repo, operation: 'delete' }) });
     assert.deepEqual(result.failed, []);
     assert.equal(result.deleted.length, 1);
+    notes.push(...(result.journalNotes ?? []));
     return onlyEntry(journal);
   }
 
@@ -188,8 +189,11 @@ describe('undo on GHCR through GitHub’s restore endpoint (fake GitHub packages
         },
       }),
     };
-    const entry = await deleteJournaled(failing, 'octo/app', 'v4', journalAt());
+    const notes: string[] = [];
+    const entry = await deleteJournaled(failing, 'octo/app', 'v4', journalAt(), notes);
     assert.equal(await head(reg, 'octo/app', d.digest), undefined, 'deleted');
+    assert.equal(notes.length, 1, 'the deletion says what the journal could not keep');
+    assert.match(notes[0], /could not be looked up \(.*did not answer\).*an undo of it will need its blobs to remain/);
     assert.equal(entry.manifests[0].providerRef, undefined);
     assert.match(entry.manifests[0].providerRefMissing ?? '', /did not answer/);
     const posted = restorePosts().length;

@@ -77,6 +77,7 @@ export async function journaled(
   }
   const result = await run(journal);
   entries.set(result, journal.id);
+  for (const note of result.journalNotes ?? []) explorer.log.warn(`${meta.operation} ${meta.registry}/${meta.repository}: ${note}`);
   if (result.deleted.length > result.alreadyGone.length) explorer.log.info(`${meta.operation} ${meta.registry}/${meta.repository}: undo journal entry ${journal.id}`);
   return result;
 }

@@ -8,7 +8,8 @@ import { agoText } from '../tree/items';
 import { notify, pick } from '../ui';
 import { showError } from './feedback';
 import { extensionJournal } from './undo';
-import { registryKeyOf, undoDeletions, type UndoOutcome } from './undo-action';
+import { keyOfAddress } from '../model/settings';
+import { undoDeletions, type UndoOutcome } from './undo-action';
 import { imagesWord, tagList } from './undo-words';
 
 const t = vscode.l10n.t;
@@ -47,7 +48,7 @@ export function deletionItem(entry: JournalEntry): DeletionItem {
   const restored = back === 0 ? '' : back === gone.length ? t('restored') : t('{0} of {1} restored', back, gone.length);
   return {
     label: `${entry.repository} — ${imagesWord(gone.length)} (${tagsPreview(gone)})`,
-    description: `${registryKeyOf(entry)} · ${agoText(new Date(entry.at))}`,
+    description: `${keyOfAddress(entry.registry)} · ${agoText(new Date(entry.at))}`,
     detail: restored ? `${operationWords(entry.operation)} · ${restored}` : operationWords(entry.operation),
     entry,
   };

@@ -5,8 +5,9 @@
 // restored without the user's action: the Undo button of a deletion's result, or an entry chosen in Recently Deleted
 // (which also confirms what will be pushed back).
 import * as vscode from 'vscode';
-import { describeError, isRegistryError, parseRegistry, restoreReviewed, reviewRestore, type Journal, type JournalEntry, type RegistryClient, type RestoreResult, type RestoreReview } from '../../engine';
+import { describeError, isRegistryError, restoreReviewed, reviewRestore, type Journal, type JournalEntry, type RegistryClient, type RestoreResult, type RestoreReview } from '../../engine';
 import { currentSettings, type Explorer } from '../explorer';
+import { keyOfAddress } from '../model/settings';
 import { choose, confirm, notify } from '../ui';
 import { showError } from './feedback';
 import { withCancellable } from './tags';
@@ -29,15 +30,6 @@ export interface UndoOutcome {
   summary?: { severity: 'info' | 'warning' | 'error'; text: string };
 }
 
-/** The Registries view's key for the registry an entry names (the journal keeps the address, never a login). */
-export function registryKeyOf(entry: Pick<JournalEntry, 'registry'>): string {
-  try {
-    return parseRegistry(entry.registry).host;
-  } catch {
-    return entry.registry;
-  }
-}
-
 /**
  * Undoes the entries `ids`, one after the other, and says how it went in ONE notification (a policy's Apply undoes a
  * repository per entry; a notification each would crowd out each other). `confirmFirst`: ask before writing.
@@ -55,7 +47,7 @@ export async function undoDeletions(explorer: Explorer, journal: Journal, ids: r
 
 /** Says that an entry's registry is not in the Registries view, and how to fix that. False then. */
 export function registryInView(entry: JournalEntry): boolean {
-  const key = registryKeyOf(entry);
+  const key = keyOfAddress(entry.registry);
   if (currentSettings().registries.some((r) => r.key === key)) return true;
   notify('error', t('Cannot restore what was deleted from {0}/{1}: {0} is not in the Registries view. Add {0} first, then undo again.', key, entry.repository), [t('Add Registry…')], () =>
     vscode.commands.executeCommand('registryExplorer.addRegistry'),
@@ -73,7 +65,7 @@ async function undoEntry(explorer: Explorer, journal: Journal, id: string, confi
     return outcome;
   }
   if (!registryInView(entry)) return outcome;
-  const key = registryKeyOf(entry);
+  const key = keyOfAddress(entry.registry);
   const where = (outcome.where = `${key}/${entry.repository}`);
   const read = await reviewed(explorer, key, where, entry);
   if (!read) return outcome;

@@ -143,3 +143,12 @@ export function withRepository(raw: readonly unknown[], key: string, repository:
 export function secretKey(registry: string): string {
   return `registryExplorer.credential/${registry}`;
 }
+
+/** The Registries view's key of a registry address (its normalised host), or the address as given when it is none. */
+export function keyOfAddress(address: string): string {
+  try {
+    return parseRegistry(address).host;
+  } catch {
+    return address;
+  }
+}

@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import {
   errorSentence,
-  parseRegistry,
   summarizePlan,
   type ApplyTarget,
   type PolicyPlan,
@@ -15,6 +14,7 @@ import {
 } from '../../engine';
 import { gcHint, onGcButton, reportLostTags } from '../commands/feedback';
 import { currentSettings, type Explorer } from '../explorer';
+import { keyOfAddress } from '../model/settings';
 import { runApprovedCleanup } from '../commands/cleanup-run';
 import { notifyWithUndo, undoOf } from '../commands/undo';
 import { policyWords, type CleanupGroup, type GroupedCleanupRequest, type GroupResult, type RunFeedback } from '../preview';
@@ -51,17 +51,9 @@ function linesWords(lines: readonly number[]): string {
   return lines.length === 1 ? t('the rule on line {0}', lines[0]) : t('the rules on lines {0}', lines.join(', '));
 }
 
-function registryKeyOf(address: string): string {
-  try {
-    return parseRegistry(address).host;
-  } catch {
-    return address;
-  }
-}
-
 /** A registry that could not be reached or listed: a header with its error, no rows. */
 function registryGroup(p: RegistryProblem): CleanupGroup {
-  return { registry: registryKeyOf(p.registry), where: p.registry, error: errorSentence(p.error), rule: linesWords(p.lines) };
+  return { registry: keyOfAddress(p.registry), where: p.registry, error: errorSentence(p.error), rule: linesWords(p.lines) };
 }
 
 /** "3 repositories planned by 2 rules · what the workspace deploys is kept": the panel's line under its title. */

@@ -108,3 +108,22 @@ export function hostOf(url: string): string {
 export function messagesText(hooks: TestHooks): string {
   return hooks.messages.map((m) => `[${m.severity}] ${m.message}`).join('\n');
 }
+
+/** Polls `get` until it gives a value (a command runs on while the test waits for what it shows). */
+export async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The tags the registry lists now, over plain HTTP (not through the engine), sorted. */
+export async function registryTags(url: string, repository: string): Promise<string[]> {
+  const res = await fetch(`${url}/v2/${repository}/tags/list?n=10000`, { signal: AbortSignal.timeout(10_000) });
+  if (res.status === 404) return [];
+  assert.equal(res.status, 200);
+  return (((await res.json()) as { tags?: string[] | null }).tags ?? []).sort();
+}

@@ -13,26 +13,7 @@ import type { PromptRequest } from '../../src/extension/ui';
 import { startHookProxy } from '../support/proxy';
 import { pushImage } from '../support/seed';
 import { testRegistry } from './config';
-import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, setRegistries, type TestApi } from './explorer-helpers';
-
-/** Polls `get` until it gives a value. */
-async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The tags the registry lists now, over plain HTTP (not through the engine). */
-async function registryTags(url: string, repository: string): Promise<string[]> {
-  const res = await fetch(`${url}/v2/${repository}/tags/list?n=10000`, { signal: AbortSignal.timeout(10_000) });
-  if (res.status === 404) return [];
-  assert.equal(res.status, 200);
-  return (((await res.json()) as { tags?: string[] | null }).tags ?? []).sort();
-}
+import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, registryTags, setRegistries, type TestApi, until } from './explorer-helpers';
 
 function workspaceFolder(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -15,26 +15,7 @@ import { startRegistry, type TestRegistry } from '../support/registry';
 import { storedRepository } from '../support/registry-storage';
 import { pushImage, pushManyTags } from '../support/seed';
 import { testRegistry } from './config';
-import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, repositoryNode, setRegistries, type TestApi } from './explorer-helpers';
-
-/** Polls `get` until it gives a value (the command runs on while the test waits for its panel). */
-async function until<T>(get: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** The tags the registry lists now, over plain HTTP (not through the engine). */
-async function registryTags(url: string, repository: string): Promise<string[]> {
-  const res = await fetch(`${url}/v2/${repository}/tags/list?n=10000`, { signal: AbortSignal.timeout(10_000) });
-  if (res.status === 404) return [];
-  assert.equal(res.status, 200);
-  return (((await res.json()) as { tags?: string[] | null }).tags ?? []).sort();
-}
+import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, registryTags, repositoryNode, setRegistries, type TestApi, until } from './explorer-helpers';
 
 const row = (panel: CleanupPreviewTestApi, tag: string): Row => {
   const r = panel.rows().find((x) => x.tag === tag);

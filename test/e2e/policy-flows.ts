@@ -21,11 +21,11 @@ import {
   dismissHovers,
   editorTabs,
   escapeAll,
+  openQuickInputWith,
   pickOption,
   runCommand,
   UI_TIMEOUT,
   waitForDialog,
-  waitForQuickInput,
   waitForQuickInputClosed,
 } from './vscode-page';
 
@@ -40,8 +40,7 @@ const activeEditor = (page: Page): Locator => page.locator('.editor-group-contai
 /** Quick Open (Ctrl+P): types the file name, picks the file, waits until its tab is the active one. */
 async function quickOpen(page: Page, name: string): Promise<void> {
   await escapeAll(page);
-  await page.keyboard.press('Control+P');
-  const box = await waitForQuickInput(page);
+  const box = await openQuickInputWith(page, 'Control+P');
   await box.fill(name);
   await pickOption(page, name);
   await waitForQuickInputClosed(page);
@@ -74,8 +73,7 @@ async function waitForEditorLine(page: Page, n: number, text: string): Promise<v
 /** Go to Line (Ctrl+G): puts the cursor at the start of line `n` of the active editor. */
 async function goToLine(page: Page, n: number): Promise<void> {
   await activeEditor(page).locator('.view-lines').click();
-  await page.keyboard.press('Control+G');
-  const box = await waitForQuickInput(page);
+  const box = await openQuickInputWith(page, 'Control+G');
   await box.fill(`:${n}`);
   await box.press('Enter');
   await waitForQuickInputClosed(page);
@@ -264,6 +262,8 @@ const policyFlow: Flow = {
       const keepLine = policyLines.findIndex((l) => l.startsWith('    keep:')) + 1;
       writeFileSync(join(server.workspace, POLICY_FILE), policyLines.join('\n'));
 
+      // The editor area as a person starts from: the Cleanup Preview an earlier flow left open (and focused) closed.
+      await runCommand(page, 'View: Close All Editors');
       await addOpenRegistry(page, reg.host);
 
       // The policy in the editor, through Quick Open: Preview and Apply above `rules:`.

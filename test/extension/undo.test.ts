@@ -227,6 +227,38 @@ describe('Registry Explorer: Undo (journal, Undo on the result, Recently Deleted
     assert.deepEqual(moved.outcomes[0].result?.restored, [image.digest]);
   });
 
+  it('several moved tags are asked about in one question: Choose… moves back only the ticked ones, Move All Back the rest', async () => {
+    const REPO = 'undo/moved-many';
+    const image = await push(REPO, ['8.0.0', 'eight', 'stable', 'edge'], 'undo-many-1');
+    const { toast } = await deleteImage(REPO, '8.0.0');
+    const newer = await push(REPO, ['eight', 'stable', 'edge'], 'undo-many-2');
+
+    const some = await pressUndo(toast, { 'undo.moveTags': 'Choose…', 'undo.chooseTags': ['stable'] });
+    assert.deepEqual(some.asked.map((r) => r.id), ['undo.moveTags', 'undo.chooseTags'], 'one question for the three tags, then the pick');
+    const [question, chooser] = some.asked;
+    assert.equal(question.message, `Move 3 tags back? Since the deletion they were pushed to other images in ${host}/${REPO}.`);
+    assert.deepEqual([question.actions, question.closeLabel], [['Move All Back', 'Choose…'], 'Leave Them']);
+    for (const tag of ['edge', 'eight', 'stable']) assert.ok(question.detail?.includes(`${tag}: back to ${middleDigest(image.digest)}, from ${middleDigest(newer.digest)}`), question.detail);
+    assert.deepEqual(chooser.items?.map((i) => [i.label, i.picked]), [['edge', false], ['eight', false], ['stable', false]], 'none ticked: a tag moves only with a yes');
+    assert.deepEqual(some.outcomes[0].movedBack, ['stable']);
+    assert.deepEqual(some.outcomes[0].leftAlone.sort(), ['edge', 'eight']);
+    assert.equal(await now(REPO, '8.0.0'), image.digest, 'the image is pushed back with its tag that nothing took');
+    assert.equal(await now(REPO, 'stable'), image.digest, 'ticked: moved back');
+    assert.equal(await now(REPO, 'eight'), newer.digest, 'not ticked: left');
+    assert.equal(await now(REPO, 'edge'), newer.digest, 'not ticked: left');
+
+    const rest = await pressUndo(toast, { 'undo.moveTags': 'Move All Back' });
+    assert.deepEqual(rest.asked.map((r) => r.id), ['undo.moveTags']);
+    assert.match(rest.asked[0].message ?? '', /^Move 2 tags back\?/);
+    assert.deepEqual(rest.outcomes[0].movedBack.sort(), ['edge', 'eight']);
+    for (const tag of ['8.0.0', 'eight', 'stable', 'edge']) assert.equal(await now(REPO, tag), image.digest, `${tag} names the restored image`);
+
+    const escaped = await push(REPO, ['eight', 'edge'], 'undo-many-3');
+    const left = await pressUndo(toast, { 'undo.moveTags': undefined });
+    assert.deepEqual(left.outcomes[0].leftAlone.sort(), ['edge', 'eight'], 'Escape leaves them');
+    assert.equal(await now(REPO, 'eight'), escaped.digest);
+  });
+
   it('after garbage collection the Undo refuses, names the blobs that are gone, and changes nothing', async () => {
     const REPO = 'undo/gc';
     const image = await push(REPO, ['6.0.0'], 'undo-gc-1');

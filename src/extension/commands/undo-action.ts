@@ -1,17 +1,17 @@
 // The Undo action: one journal entry pushed back through the engine (reviewRestore, then restoreReviewed). It reads
 // what the registry holds first (under a progress notification), tells which images cannot come back because
-// garbage collection removed their blobs (nothing of those is pushed), asks about each tag that names another image
-// now (Move Back / Leave It), restores, marks what came back in the journal, and says how it went. Nothing is
-// restored without the user's action: the Undo button of a deletion's result, or an entry chosen in Recently Deleted
-// (which also confirms what will be pushed back).
+// garbage collection removed their blobs (nothing of those is pushed), asks about the tags that name another image
+// now (one tag: Move Back / Leave It; several: one question for all, or Choose…), restores, marks what came back in
+// the journal, and says how it went. Nothing is restored without the user's action: the Undo button of a deletion's
+// result, or an entry chosen in Recently Deleted (which also confirms what will be pushed back).
 import * as vscode from 'vscode';
 import { describeError, isRegistryError, restoreReviewed, reviewRestore, type Journal, type JournalEntry, type RegistryClient, type RestoreResult, type RestoreReview } from '../../engine';
 import { currentSettings, type Explorer } from '../explorer';
 import { keyOfAddress } from '../model/settings';
-import { choose, confirm, notify } from '../ui';
+import { choose, confirm, notify, pickMany } from '../ui';
 import { showError } from './feedback';
 import { withCancellable } from './tags';
-import { moveBackQuestion, movedTags, nothingToRestore, plannedWrites, undoQuestion, undoSummary, type MovedTag } from './undo-words';
+import { moveBackAllQuestion, moveBackItem, moveBackQuestion, movedTags, nothingToRestore, plannedWrites, undoQuestion, undoSummary, type MovedTag } from './undo-words';
 
 const t = vscode.l10n.t;
 
@@ -90,18 +90,31 @@ async function undoEntry(explorer: Explorer, journal: Journal, id: string, confi
   return outcome;
 }
 
-/** Asks about each tag that names another image now (a modal each); the tags to move back. */
+/**
+ * Asks about the tags that name another image now; the tags to move back. One tag: one modal (Move Back / Leave It).
+ * Several: one modal for all (Move All Back / Choose… / Leave Them), Choose… a pick with none ticked. Escape, the
+ * close button or a dismissed pick leaves them: a tag is never moved without a yes.
+ */
 async function askMovedTags(moved: readonly MovedTag[], where: string, outcome: UndoOutcome): Promise<MovedTag[]> {
-  const moveBack: MovedTag[] = [];
-  for (const m of moved) {
-    const q = moveBackQuestion(m, where);
-    // Escape, or the close button, is Leave It: a tag is never moved without a yes.
-    if (await choose('undo.moveTag', q.message, q.detail, [t('Move Back')], t('Leave It'))) {
-      moveBack.push(m);
-      outcome.movedBack.push(m.tag);
-    } else outcome.leftAlone.push(m.tag);
-  }
-  return moveBack;
+  const chosen = moved.length === 1 ? await askOne(moved[0], where) : await askMany(moved, where);
+  for (const m of moved) (chosen.includes(m) ? outcome.movedBack : outcome.leftAlone).push(m.tag);
+  return chosen;
+}
+
+async function askOne(m: MovedTag, where: string): Promise<MovedTag[]> {
+  const q = moveBackQuestion(m, where);
+  return (await choose('undo.moveTag', q.message, q.detail, [t('Move Back')], t('Leave It'))) ? [m] : [];
+}
+
+async function askMany(moved: readonly MovedTag[], where: string): Promise<MovedTag[]> {
+  const q = moveBackAllQuestion(moved, where);
+  const all = t('Move All Back');
+  const some = t('Choose…');
+  const answer = await choose('undo.moveTags', q.message, q.detail, [all, some], t('Leave Them'));
+  if (answer === all) return [...moved];
+  if (answer !== some) return [];
+  const picked = await pickMany('undo.chooseTags', moved.map(moveBackItem), { title: t('Move Back — {0}', where), placeHolder: t('Tick the tags to move back to the restored images') });
+  return (picked ?? []).map((i) => i.moved);
 }
 
 /** What undoing the entry would do, read under a cancellable progress notification; undefined when cancelled or failed (told). */

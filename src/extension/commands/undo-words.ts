@@ -60,6 +60,20 @@ export function moveBackQuestion(m: MovedTag, where: string): { message: string;
   };
 }
 
+/** The one question for several moved tags (each with the image it named and the one it names now), and its detail. */
+export function moveBackAllQuestion(moved: readonly MovedTag[], where: string): { message: string; detail: string } {
+  const lines = moved.map((m) => t('{0}: back to {1}, from {2}', m.tag, middleDigest(m.digest), middleDigest(m.now)));
+  return {
+    message: t('Move {0} back? Since the deletion they were pushed to other images in {1}.', tagsWord(moved.length), where),
+    detail: [...lines, '', t('Moving a tag back makes everyone pulling it get the restored image again. Choose… moves only the tags you tick.')].join('\n'),
+  };
+}
+
+/** A row of the pick that chooses which moved tags go back (none ticked: a tag is never moved without a yes). */
+export function moveBackItem(m: MovedTag): vscode.QuickPickItem & { moved: MovedTag } {
+  return { label: m.tag, description: t('back to {0}', middleDigest(m.digest)), detail: t('now points at {0}', middleDigest(m.now)), picked: false, moved: m };
+}
+
 /** Recently Deleted's confirmation: what will be pushed back, what cannot be, and the tags that will be asked about. */
 export function undoQuestion(where: string, review: RestoreReview): { message: string; detail: string } {
   const planned = plannedWrites(review);

@@ -96,6 +96,7 @@ async function undoEntry(explorer: Explorer, journal: Journal, id: string, confi
  * close button or a dismissed pick leaves them: a tag is never moved without a yes.
  */
 async function askMovedTags(moved: readonly MovedTag[], where: string, outcome: UndoOutcome): Promise<MovedTag[]> {
+  if (moved.length === 0) return [];
   const chosen = moved.length === 1 ? await askOne(moved[0], where) : await askMany(moved, where);
   for (const m of moved) (chosen.includes(m) ? outcome.movedBack : outcome.leftAlone).push(m.tag);
   return chosen;

@@ -280,10 +280,27 @@ export function validatorFrom(check: (value: string) => unknown): (value: string
  * A notification. Commands do not wait for its buttons (a toast can stay open for a long time): `onButton`
  * runs when one is pressed.
  */
+/** A notification as `notify` shows it; in the extension-host tests, it can be pressed. */
+export type PressableMessage = ShownMessage & { press?(button: string): Promise<unknown> };
+
+/**
+ * A notification with `buttons`; pressing one runs `onButton`. In the extension-host tests no toast is shown: the
+ * recorded message gets `press(button)` instead, which runs what pressing that button runs and resolves when it is
+ * done (production never sets it: the toast's button does that).
+ */
 export function notify(severity: ShownMessage['severity'], text: string, buttons: string[] = [], onButton?: (button: string) => unknown): void {
   const message = capitalise(text);
-  testHooks.messages.push({ severity, message, buttons });
-  if (testHooks.answer) return; // tests read testHooks.messages; a toast would only pile up in the test window
+  const shown: ShownMessage = { severity, message, buttons };
+  testHooks.messages.push(shown);
+  if (testHooks.answer) {
+    // tests read testHooks.messages (and press their buttons); a toast would only pile up in the test window
+    const press = async (button: string): Promise<unknown> => {
+      if (!buttons.includes(button)) throw new Error(`"${button}" is not a button of the notification "${message}" (${buttons.join(', ') || 'none'})`);
+      return onButton?.(button);
+    };
+    Object.defineProperty(shown, 'press', { value: press, enumerable: false });
+    return;
+  }
   const show =
     severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void Promise.resolve(show(message, ...buttons)).then((b) => {

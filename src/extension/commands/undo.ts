@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, openJournal, RegistryError, type DeletionResult, type Journal, type JournalRecorder } from '../../engine';
 import type { Explorer } from '../explorer';
-import { notify, testHooks, type ShownMessage } from '../ui';
+import { notify, type ShownMessage } from '../ui';
 import { undoDeletions } from './undo-action';
 
 const t = vscode.l10n.t;
@@ -93,26 +93,12 @@ export function undoOf(explorer: Explorer, ...results: (DeletionResult | undefin
   return ids.length ? () => undoDeletions(explorer, extensionJournal(explorer), ids) : undefined;
 }
 
-/** A notification as `notify` shows it; in the extension-host tests, it can be pressed (see notifyWithUndo). */
-export type PressableMessage = ShownMessage & { press?(button: string): Promise<unknown> };
+export type { PressableMessage } from '../ui';
 
-/**
- * A deletion's result, with Undo first among its buttons when `undo` is given. The other buttons go to `onButton`.
- * In the extension-host tests no toast is shown; the recorded message gets `press(button)` instead, which runs what
- * pressing that button runs and resolves when it is done (production never sets it: the toast's button does that).
- */
+/** A deletion's result, with Undo first among its buttons when `undo` is given. The other buttons go to `onButton`. */
 export function notifyWithUndo(severity: ShownMessage['severity'], message: string, buttons: string[], onButton: (button: string) => unknown, undo?: () => Promise<unknown>): void {
   const label = t('Undo');
-  const handler = (button: string): unknown => (undo && button === label ? undo() : onButton(button));
-  const all = undo ? [label, ...buttons] : buttons;
-  notify(severity, message, all, handler);
-  if (!testHooks.answer) return;
-  const shown = testHooks.messages[testHooks.messages.length - 1];
-  const press = async (button: string): Promise<unknown> => {
-    if (!all.includes(button)) throw new Error(`"${button}" is not a button of the notification "${shown.message}" (${all.join(', ') || 'none'})`);
-    return handler(button);
-  };
-  Object.defineProperty(shown, 'press', { value: press, enumerable: false });
+  notify(severity, message, undo ? [label, ...buttons] : buttons, (button) => (undo && button === label ? undo() : onButton(button)));
 }
 
 /**

@@ -1,6 +1,8 @@
 // What every command needs, in one place: settings, secrets, the log, the tree and engine clients.
+import { isDeepStrictEqual } from 'node:util';
 import * as vscode from 'vscode';
 import { chainCredentialSources, createRegistryClient, dockerConfigCredentialSource, toCredentialSource, type Credential, type CredentialSource, type RegistryClient } from '../engine';
+import { allowedRoutes } from './login-trust';
 import type { ExplorerLog } from './log';
 import { readSettings, type ExplorerSettings, type RegistryEntry } from './model/settings';
 import type { ExplorerNode } from './model/nodes';
@@ -25,8 +27,14 @@ export interface Explorer {
 
 export function currentSettings(): ExplorerSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
+  const registries = c.get<unknown>('registries');
+  const inspected = c.inspect<unknown>('registries');
+  const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
+  // In Restricted Mode VS Code leaves out the workspace's value (a restricted setting): then the list is the user's.
+  const source = fromWorkspace !== undefined && isDeepStrictEqual(registries, fromWorkspace) ? 'workspace' : 'user';
   return readSettings({
-    registries: c.get('registries'),
+    registries,
+    vouchers: { source, own: inspected?.globalValue, allowed: allowedRoutes() },
     pageSize: c.get('pageSize'),
     concurrency: c.get('concurrency'),
     tagSort: c.get('tagSort'),
@@ -71,10 +79,13 @@ export function credentialSourceFor(explorer: Pick<Explorer, 'secrets' | 'log'>,
 /** A new engine client (the HTTP stack loads on its first connection, so activation stays fast). */
 export async function newClient(
   explorer: Pick<Explorer, 'secrets' | 'log'>,
-  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile' | 'provider' | 'apiUrl'>,
+  entry: Pick<RegistryEntry, 'url' | 'insecure' | 'caFile' | 'provider' | 'apiUrl' | 'loginWithheld'>,
   settings: ExplorerSettings,
   override?: Credential | null,
 ): Promise<RegistryClient> {
+  // SAFETY: an entry whose login is withheld (model/login-route.ts) connects with none: not the saved one, not
+  // docker's, not one given here.
+  const credentials: CredentialSource = entry.loginWithheld ? async () => undefined : credentialSourceFor(explorer, override);
   return createRegistryClient({
     url: entry.url,
     insecure: entry.insecure,
@@ -82,7 +93,7 @@ export async function newClient(
     provider: entry.provider,
     apiUrl: entry.apiUrl,
     concurrency: settings.concurrency,
-    credentials: credentialSourceFor(explorer, override),
+    credentials,
     logger: explorer.log,
   });
 }

@@ -35,8 +35,10 @@ import { extensionJournal } from './commands/undo';
 import { currentSettings, newClient, SECTION, type Explorer } from './explorer';
 import type { CredentialStore, Quota } from '../engine';
 import { createLog } from './log';
+import { initLoginTrust, warnWithheldLogins } from './login-trust';
 import { ManifestDocumentProvider, SCHEME, showAsJson } from './manifestProvider';
 import type { ExplorerNode, LoadMoreNode } from './model/nodes';
+import type { RegistryEntry } from './model/settings';
 import { PolicyEditor } from './policy';
 import { secretCredentialStore } from './secrets';
 import { RegistryTreeProvider } from './tree/provider';
@@ -92,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   const selection = (): readonly ExplorerNode[] => (view.selection.length > 0 ? view.selection : lastSelection.filter((n) => tree.isShown(n)));
   const explorer: Explorer = { context, log, secrets, tree, view, selection };
   initFeedback(context.globalState, (registry) => tree.providerName(registry));
+  initLoginTrust(context.globalState);
+  const reconnect = (entry: RegistryEntry) => tree.reconcile(new Set([entry.key]));
 
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(`registryExplorer.${id}`, fn as (...args: unknown[]) => unknown));
@@ -142,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
       if (!e.affectsConfiguration(SECTION)) return;
       const s = currentSettings();
       for (const p of s.problems) log.warn(p);
+      warnWithheldLogins(s.registries, reconnect);
       if (e.affectsConfiguration(`${SECTION}.tagSort`) || e.affectsConfiguration(`${SECTION}.versioning`) || e.affectsConfiguration(`${SECTION}.pageSize`) || e.affectsConfiguration(`${SECTION}.concurrency`)) {
         tree.refresh();
       } else {
@@ -154,7 +159,9 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi {
   // Reading the settings is the slowest step left; it need not hold up activation.
   setTimeout(() => {
     updateContextKeys(view);
-    for (const p of currentSettings().problems) log.warn(p);
+    const s = currentSettings();
+    for (const p of s.problems) log.warn(p);
+    warnWithheldLogins(s.registries, reconnect);
   }, 0);
 
   const activationMs = performance.now() - started;

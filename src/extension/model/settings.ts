@@ -1,5 +1,6 @@
 // The `registryExplorer.*` settings as plain data, validated, with the edits the commands make to them.
 // No `vscode` import: the vscode layer reads the raw values and writes back what these functions return.
+import { withheldLogin, type RouteVouchers } from './login-route';
 import { DEFAULT_PROTECT, parseRegistry, PROVIDER_CHOICES, registryKey, VERSIONINGS, type ProviderChoice, type TagSort, type Versioning } from '../../engine';
 
 /** One entry of `registryExplorer.registries`, exactly as stored in settings (never a secret). */
@@ -18,6 +19,8 @@ export interface RegistrySetting {
 /** A valid entry with its key: the normalised `host[:port]`. */
 export interface RegistryEntry extends RegistrySetting {
   readonly key: string;
+  /** Why no login is sent for this entry (a workspace's entry routes it elsewhere; login-route.ts); else undefined. */
+  readonly loginWithheld?: string;
 }
 
 export type TreeTagSort = TagSort | 'newest';
@@ -47,9 +50,13 @@ export function readSettings(raw: {
   tagSort?: unknown;
   versioning?: unknown;
   protect?: unknown;
+  /** Where `registries` comes from, the user's own entries and the routes they allowed (login-route.ts). */
+  vouchers?: RouteVouchers;
 }): ExplorerSettings {
   const registries: RegistryEntry[] = [];
   const problems: string[] = [];
+  const vouchers: RouteVouchers = raw.vouchers ?? { source: 'user' };
+  const own = ownEntries(vouchers.own);
   const seen = new Set<string>();
   for (const item of Array.isArray(raw.registries) ? raw.registries : []) {
     if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') {
@@ -69,16 +76,10 @@ export function readSettings(raw: {
       continue;
     }
     seen.add(key);
-    registries.push({
-      key,
-      url: s.url,
-      username: typeof s.username === 'string' && s.username ? s.username : undefined,
-      insecure: s.insecure === true,
-      caFile: typeof s.caFile === 'string' && s.caFile ? s.caFile : undefined,
-      repositories: Array.isArray(s.repositories) ? s.repositories.filter((r): r is string => typeof r === 'string' && r !== '') : [],
-      provider: PROVIDER_CHOICES.includes(s.provider as ProviderChoice) ? s.provider : 'auto',
-      apiUrl: typeof s.apiUrl === 'string' && /^https?:\/\//i.test(s.apiUrl) ? s.apiUrl : undefined,
-    });
+    const entry = checked(s);
+    const loginWithheld = withheldLogin(entry, key, vouchers, own);
+    if (loginWithheld) problems.push(`registryExplorer.registries: ${loginWithheld}`);
+    registries.push({ key, loginWithheld, ...entry });
   }
   return {
     registries,
@@ -89,6 +90,34 @@ export function readSettings(raw: {
     versioning: VERSIONINGS.includes(raw.versioning as Versioning) ? (raw.versioning as Versioning) : 'semver',
     protect: Array.isArray(raw.protect) ? raw.protect.filter((p): p is string => typeof p === 'string') : [...DEFAULT_PROTECT],
   };
+}
+
+/** An entry's fields as the extension uses them: wrong types dropped, defaults filled in. */
+function checked(s: RegistrySetting): RegistrySetting {
+  return {
+    url: s.url,
+    username: typeof s.username === 'string' && s.username ? s.username : undefined,
+    insecure: s.insecure === true,
+    caFile: typeof s.caFile === 'string' && s.caFile ? s.caFile : undefined,
+    repositories: Array.isArray(s.repositories) ? s.repositories.filter((r): r is string => typeof r === 'string' && r !== '') : [],
+    provider: PROVIDER_CHOICES.includes(s.provider as ProviderChoice) ? s.provider : 'auto',
+    apiUrl: typeof s.apiUrl === 'string' && /^https?:\/\//i.test(s.apiUrl) ? s.apiUrl : undefined,
+  };
+}
+
+/** The user's own entries by key (those with a url that parses), checked as the extension uses them. */
+function ownEntries(raw: unknown): Map<string, RegistrySetting> {
+  const out = new Map<string, RegistrySetting>();
+  for (const item of Array.isArray(raw) ? raw : []) {
+    if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') continue;
+    try {
+      const key = parseRegistry((item as RegistrySetting).url).host;
+      if (!out.has(key)) out.set(key, checked(item as RegistrySetting));
+    } catch {
+      // not a registry address: it vouches for nothing
+    }
+  }
+  return out;
 }
 
 /** Drops `undefined`/empty fields so settings.json stays tidy. */

@@ -83,13 +83,13 @@ function rowWords(when: Date | undefined, d: TagDetail | undefined, read: TagDet
 /** How the registry row names a hosted service. */
 const PROVIDER_LABELS: Record<string, string> = { acr: 'ACR', harbor: 'Harbor', dockerhub: 'Docker Hub', ghcr: 'GHCR', gitlab: 'GitLab' };
 
-export function registryItem(state: TreeState, node: RegistryNode, entry: { url?: string; username?: string; insecure?: boolean; caFile?: string; provider?: string } | undefined): vscode.TreeItem {
+export function registryItem(state: TreeState, node: RegistryNode, entry: { url?: string; username?: string; insecure?: boolean; caFile?: string; provider?: string; loginWithheld?: string } | undefined): vscode.TreeItem {
   const s = state.peek(node.registry);
   const item = new vscode.TreeItem(node.registry, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = new vscode.ThemeIcon('server');
   item.contextValue = contextValue(node, { filtered: s?.filter !== undefined });
-  const who = entry?.username ?? t('anonymous');
+  const who = entry?.loginWithheld ? t('login withheld') : (entry?.username ?? t('anonymous'));
   const provider = s?.provider && s.provider !== 'distribution' ? ` · ${PROVIDER_LABELS[s.provider] ?? s.provider}` : '';
   item.description = (s?.filter ? t('{0} · filter: {1}', who, s.filter) : who) + provider;
   const md = new vscode.MarkdownString();
@@ -99,6 +99,7 @@ export function registryItem(state: TreeState, node: RegistryNode, entry: { url?
   if (s?.provider) md.appendText(t('Provider: {0}', s.provider) + (entry?.provider && entry.provider !== 'auto' ? '' : ' ' + t('(detected)')) + '\n\n');
   if (entry?.insecure) md.appendText(t('TLS verification is off for this registry (insecure).') + '\n\n');
   if (entry?.caFile) md.appendText(t('Extra CA: {0}', entry.caFile) + '\n\n');
+  if (entry?.loginWithheld) md.appendText(t('No login is sent: {0}.', entry.loginWithheld) + '\n\n');
   item.tooltip = md;
   return item;
 }

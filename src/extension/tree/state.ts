@@ -93,6 +93,7 @@ export class TreeState {
         now.caFile === s.entry.caFile &&
         now.provider === s.entry.provider &&
         now.apiUrl === s.entry.apiUrl &&
+        now.loginWithheld === s.entry.loginWithheld &&
         !changedHosts?.has(key);
       if (!same) {
         void this.close(s);

@@ -1,7 +1,7 @@
 // What a workspace scan protects in one repository: tags by name and images by digest, each with the file and
 // line that deploys it, as the prune policy takes them (`protectedBy`, `protectedDigests`).
 import type { Platform } from '../registry/types';
-import type { DeployScan, DeployedRef, SkippedRef } from './types';
+import type { DeployScan, DeployedRef, SkippedRef, UnreadPath } from './types';
 
 export interface Protection {
   /** tag → "used in deploy/api.yaml:12". */
@@ -57,4 +57,17 @@ export function skippedNote(skipped: readonly SkippedRef[], first = 3): string[]
   const head = `${skipped.length} image reference${skipped.length === 1 ? ' was' : 's were'} not protected (not resolvable without the deploy):`;
   const lines = skipped.slice(0, first).map((s) => `  ${s.file}:${s.line} ${s.text} (${s.why})`);
   return [head, ...lines, ...(skipped.length > first ? [`  … and ${skipped.length - first} more`] : [])];
+}
+
+/** A short note about files and folders the scan could not read: the count and the first few, one per line. */
+export function unreadNote(unread: readonly UnreadPath[], first = 3): string[] {
+  if (unread.length === 0) return [];
+  const head = `${unread.length} file${unread.length === 1 ? ' or folder' : 's or folders'} could not be read, so what ${unread.length === 1 ? 'it deploys is' : 'they deploy is'} not protected:`;
+  const lines = unread.slice(0, first).map((u) => `  ${u.path} (${u.why})`);
+  return [head, ...lines, ...(unread.length > first ? [`  … and ${unread.length - first} more`] : [])];
+}
+
+/** What the user should know of a scan before anything is deleted: the references skipped and the paths unread. */
+export function scanNote(scan: DeployScan): string[] {
+  return [...skippedNote(scan.skipped), ...unreadNote(scan.unread)];
 }

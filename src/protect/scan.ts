@@ -1,17 +1,20 @@
 // Scans a folder for the image references the workspace deploys: Dockerfiles, compose files, Kubernetes
-// manifests, Helm values, GitHub Actions workflows and GitLab CI. node_modules, .git and files over 1 MB are
-// left out; a reference with a variable in it is reported as skipped, never guessed.
-import { promises as fs } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// manifests, Helm values, GitHub Actions workflows and GitLab CI. node_modules and .git are left out; links are
+// followed within the folder; a reference with a variable in it is reported as skipped, never guessed; a file or
+// folder that cannot be read (permission denied, over 8 MB, a link to nothing) is reported as unread, never taken
+// in silence as deploying nothing.
+import { promises as fs, type Dirent } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { mapLimit } from '../registry/concurrency';
 import { badInput } from '../registry/errors';
 import { parseReference } from '../registry/reference';
 import { dockerfileImageTexts } from './dockerfile';
-import type { DeployScan, FoundText } from './types';
+import type { DeployScan, FoundText, UnreadPath } from './types';
 import { yamlImageTexts } from './yaml-lines';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
-const MAX_BYTES = 1024 * 1024;
+/** Larger files are noted as unread: a generated bundle of manifests stays well under this. */
+const MAX_BYTES = 8 * 1024 * 1024;
 /** Files read at once: enough to keep the disk busy, well under the open-file limit. */
 const READS_AT_ONCE = 64;
 const VARIABLE = /\$\{|\$[A-Za-z_]|\{\{|\}\}/;
@@ -26,25 +29,96 @@ export function fileKind(rel: string): Kind | undefined {
   return /(^|\/)\.github\/workflows\/[^/]+$/.test(rel) ? 'workflow' : 'yaml';
 }
 
-/** The files the scan reads under `dir`, depth first in name order (folders are read side by side; the order is kept). */
-async function listFiles(root: string, dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+/** What the scan needs of the file system: node's, or in tests a FAKE one that fails where told to. */
+export type ScanFs = Pick<typeof fs, 'readdir' | 'stat' | 'realpath' | 'readFile'>;
+
+/** One walk of a folder: where it started, the link targets already walked (no loops), and what could not be read. */
+interface Walk {
+  root: string;
+  realRoot: string;
+  fs: ScanFs;
+  linkTargets: Set<string>;
+  unread: UnreadPath[];
+}
+
+const relOf = (w: Walk, full: string): string => relative(w.root, full).split(sep).join('/');
+
+function unreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'a link to nothing, or removed while the scan read it';
+  if (code === 'ELOOP') return 'a loop of links';
+  return code ? `cannot be read (${code})` : 'cannot be read';
+}
+
+/**
+ * The files the scan reads under `dir`, depth first in name order (folders are read side by side; the order is
+ * kept). A folder below the root that cannot be read is noted in `w.unread`, and the rest is still read.
+ */
+async function listFiles(w: Walk, dir: string): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await w.fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (dir === w.root) throw e;
+    w.unread.push({ path: relOf(w, dir), why: unreadable(e) });
+    return [];
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const parts = await Promise.all(
-    entries.map(async (e): Promise<string[]> => {
-      const full = join(dir, e.name);
-      if (e.isDirectory() && !SKIP_DIRS.has(e.name)) return listFiles(root, full);
-      return e.isFile() && fileKind(relative(root, full).split(sep).join('/')) ? [full] : [];
-    }),
-  );
+  const parts = await Promise.all(entries.map((e) => entryFiles(w, join(dir, e.name), e)));
   return parts.flat();
 }
 
-/** A file's text, or undefined when it is over MAX_BYTES or cannot be read. */
-async function readSmall(full: string): Promise<string | undefined> {
-  const stat = await fs.stat(full).catch(() => undefined);
-  if (!stat || stat.size > MAX_BYTES) return undefined;
-  return fs.readFile(full, 'utf8').catch(() => undefined);
+async function entryFiles(w: Walk, full: string, e: Dirent): Promise<string[]> {
+  if (e.isSymbolicLink()) return linkFiles(w, full, e.name);
+  if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : listFiles(w, full);
+  return e.isFile() && fileKind(relOf(w, full)) ? [full] : [];
+}
+
+/**
+ * A symbolic link, as the editor's file search takes it: a file it names is read under the link's name; a folder
+ * inside the scanned folder is walked once (each target once, and never an ancestor of the link: no loops); a folder
+ * outside it is not the workspace's. A deploy file's link that leads nowhere is noted as unread.
+ */
+async function linkFiles(w: Walk, full: string, name: string): Promise<string[]> {
+  const kind = fileKind(relOf(w, full));
+  let real: string;
+  let isFile: boolean;
+  let isDir: boolean;
+  try {
+    real = await w.fs.realpath(full);
+    const st = await w.fs.stat(real);
+    [isFile, isDir] = [st.isFile(), st.isDirectory()];
+  } catch (e) {
+    if (kind) w.unread.push({ path: relOf(w, full), why: unreadable(e) });
+    return [];
+  }
+  if (isFile) return kind ? [full] : [];
+  if (!isDir || SKIP_DIRS.has(name) || !within(w.realRoot, real) || w.linkTargets.has(real)) return [];
+  const here = await w.fs.realpath(dirname(full)).catch(() => undefined);
+  if (here === undefined || within(real, here)) return []; // an ancestor: walked already
+  w.linkTargets.add(real);
+  return listFiles(w, full);
+}
+
+/** `path` is `dir` or below it. */
+function within(dir: string, path: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/** A file's text; undefined (noted in `w.unread`) when it is over MAX_BYTES or cannot be read. */
+async function readSmall(w: Walk, full: string): Promise<string | undefined> {
+  try {
+    const stat = await w.fs.stat(full);
+    if (stat.size > MAX_BYTES) {
+      w.unread.push({ path: relOf(w, full), why: `over ${MAX_BYTES / (1024 * 1024)} MB, not read` });
+      return undefined;
+    }
+    return await w.fs.readFile(full, 'utf8');
+  } catch (e) {
+    w.unread.push({ path: relOf(w, full), why: unreadable(e) });
+    return undefined;
+  }
 }
 
 function texts(kind: Kind, source: string): FoundText[] {
@@ -71,33 +145,37 @@ function addFound(scan: DeployScan, file: string, found: FoundText): void {
 }
 
 /**
- * Every image reference under `root`, with its file (relative to `root`, forward slashes) and line.
- * Throws BAD_INPUT when `root` is not a readable folder.
+ * Every image reference under `root`, with its file (relative to `root`, forward slashes) and line, and the files
+ * and folders that could not be read. Throws BAD_INPUT when `root` itself is not a readable folder.
  */
-export async function scanWorkspace(root: string): Promise<DeployScan> {
-  let files: string[];
+export async function scanWorkspace(root: string, options: { fs?: ScanFs } = {}): Promise<DeployScan> {
+  const files = options.fs ?? fs;
+  let w: Walk;
+  let found: string[];
   try {
-    if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
-    files = await listFiles(root, root);
+    if (!(await files.stat(root)).isDirectory()) throw new Error('not a folder');
+    w = { root, realRoot: await files.realpath(root), fs: files, linkTargets: new Set(), unread: [] };
+    found = await listFiles(w, root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : 'it is not a folder';
-    throw badInput(`cannot read the folder "${root}" to protect what it deploys: ${why}`, 'Give a folder that exists and can be read, e.g. --protect-from . in your repository.');
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'it is not a folder';
+    throw badInput(`cannot read the folder "${root}" to protect what it deploys: ${why}`, 'Protect what a folder that exists and can be read deploys (regx: --protect-from <folder>, e.g. --protect-from . in your repository).');
   }
   // Read side by side (a bounded number open at once), then taken in the files' order.
-  const sources = await mapLimit(files, READS_AT_ONCE, readSmall);
-  const scan: DeployScan = { refs: [], skipped: [] };
-  files.forEach((full, i) => {
+  const sources = await mapLimit(found, READS_AT_ONCE, (full) => readSmall(w, full));
+  const scan: DeployScan = { refs: [], skipped: [], unread: w.unread };
+  found.forEach((full, i) => {
     const source = sources[i];
     if (source === undefined) return;
-    const rel = relative(root, full).split(sep).join('/');
-    for (const found of texts(fileKind(rel)!, source)) addFound(scan, rel, found);
+    const rel = relOf(w, full);
+    for (const f of texts(fileKind(rel)!, source)) addFound(scan, rel, f);
   });
+  scan.unread.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return scan;
 }
 
 /** The scans of several folders as one (each file relative to its own folder). */
 export async function scanWorkspaces(roots: readonly string[]): Promise<DeployScan> {
   const scans = await Promise.all(roots.map((r) => scanWorkspace(r)));
-  return { refs: scans.flatMap((s) => s.refs), skipped: scans.flatMap((s) => s.skipped) };
+  return { refs: scans.flatMap((s) => s.refs), skipped: scans.flatMap((s) => s.skipped), unread: scans.flatMap((s) => s.unread) };
 }

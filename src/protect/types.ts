@@ -19,9 +19,18 @@ export interface SkippedRef {
   why: string;
 }
 
+/** A file or folder the scan could not read (permission denied, too large, a link to nothing): what it deploys is unknown. */
+export interface UnreadPath {
+  /** Relative to the scanned folder, forward slashes. */
+  path: string;
+  why: string;
+}
+
 export interface DeployScan {
   refs: DeployedRef[];
   skipped: SkippedRef[];
+  /** Files and folders that could not be read; told to the user, never taken as "deploys nothing" in silence. */
+  unread: UnreadPath[];
 }
 
 /** A candidate found in one file, before it is parsed as a reference. */

@@ -1,11 +1,12 @@
 // src/protect's workspace scan on a fixture workspace written to a temp folder: the exact references (file:line)
 // of Dockerfiles, compose files, Kubernetes manifests, Helm values, GitHub Actions and GitLab CI; variables skipped,
-// node_modules ignored; and what the scan protects in one repository.
+// node_modules ignored; and what the scan protects in one repository. Then links (followed, loops ending), a folder
+// that cannot be read and a file too large to read: each told as unread, the rest still protected.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, promises as fsPromises, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { protectedReason, protectionFor, scanWorkspace, type DeployScan } from '../../src/protect';
+import { protectedReason, protectionFor, scanNote, scanWorkspace, type DeployScan, type ScanFs } from '../../src/protect';
 
 export const HUB = 'registry-1.docker.io';
 
@@ -98,5 +99,86 @@ describe('protect: workspace scan', () => {
 
   it('a folder that does not exist is bad input with a fix', async () => {
     await assert.rejects(scanWorkspace(join(root, 'missing')), (e: Error & { code?: string; fix?: string }) => e.code === 'BAD_INPUT' && /--protect-from/.test(String(e.fix)));
+  });
+});
+
+// SAFETY: what the scan cannot read is told, never taken in silence as "deploys nothing" — a protection read that
+// is incomplete must not let a cleanup delete what it would have kept. And a deploy file reached through a link is
+// read, as the editor's file search reads it.
+describe('protect: links, unreadable folders and large files', () => {
+  const APP = 'registry.example.com:5000';
+  let base: string;
+  let root: string;
+
+  beforeEach(() => {
+    base = mkdtempSync(join(tmpdir(), 'regx-protect-links-'));
+    root = join(base, 'repo');
+    const files: Record<string, string> = {
+      'repo/deploy/v2/app.yaml': `kind: Deployment\nspec:\n  containers:\n    - image: ${APP}/team/app:2.0.0\n`,
+      'repo/data/pg/compose.yaml': `services:\n  db:\n    image: ${APP}/team/db:1.0\n`,
+      'repo/Dockerfile': `FROM ${APP}/team/base:3\n`,
+      'outside/prod.yaml': `kind: Deployment\nspec:\n  containers:\n    - image: ${APP}/team/prod:7.1\n`,
+      'outside/dir/other.yaml': `image: ${APP}/team/elsewhere:1\n`,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(base, file)), { recursive: true });
+      writeFileSync(join(base, file), text);
+    }
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  const refsOf = (scan: DeployScan) => scan.refs.map((r) => `${r.file}:${r.line} ${r.repository}:${r.tag}`);
+
+  it('reads a deploy file through a link (also one outside the folder) and a linked folder inside it; loops end', async () => {
+    mkdirSync(join(root, 'k8s'));
+    symlinkSync(join(base, 'outside/prod.yaml'), join(root, 'k8s/prod.yaml'));
+    symlinkSync('v2', join(root, 'deploy/current'));
+    symlinkSync('.', join(root, 'deploy/self'));
+    symlinkSync('../..', join(root, 'deploy/v2/up'));
+    symlinkSync(join(base, 'outside/dir'), join(root, 'external'));
+    const scan = await scanWorkspace(root);
+    assert.deepEqual(refsOf(scan), [
+      'Dockerfile:1 team/base:3',
+      'data/pg/compose.yaml:3 team/db:1.0',
+      'deploy/current/app.yaml:4 team/app:2.0.0',
+      'deploy/v2/app.yaml:4 team/app:2.0.0',
+      'k8s/prod.yaml:4 team/prod:7.1',
+    ]);
+    assert.deepEqual(protectionFor(scan, APP, 'team/prod'), { tags: { '7.1': 'used in k8s/prod.yaml:4' }, digests: {} });
+    assert.deepEqual(scan.unread, []);
+  });
+
+  it('a deploy file’s link to nothing is told as unread', async () => {
+    symlinkSync(join(base, 'gone.yaml'), join(root, 'compose.yaml'));
+    symlinkSync(join(base, 'gone.txt'), join(root, 'notes.txt'));
+    const scan = await scanWorkspace(root);
+    assert.deepEqual(scan.unread, [{ path: 'compose.yaml', why: 'a link to nothing, or removed while the scan read it' }]);
+  });
+
+  it('a folder that cannot be read is told as unread, and the rest is still protected (FAKE file system failing one folder)', async () => {
+    const denied = join(root, 'data/pg');
+    // FAKE: node's own file system, except that reading the folder data/pg fails as it does without permission
+    // (the tests run as root here, where chmod cannot make a folder unreadable).
+    const failing: ScanFs = {
+      ...fsPromises,
+      readdir: (async (dir: string, opts: unknown) => {
+        if (dir === denied) throw Object.assign(new Error(`EACCES: permission denied, scandir '${dir}'`), { code: 'EACCES' });
+        return fsPromises.readdir(dir, opts as { withFileTypes: true });
+      }) as ScanFs['readdir'],
+    };
+    const scan = await scanWorkspace(root, { fs: failing });
+    assert.deepEqual(refsOf(scan), ['Dockerfile:1 team/base:3', 'deploy/v2/app.yaml:4 team/app:2.0.0']);
+    assert.deepEqual(scan.unread, [{ path: 'data/pg', why: 'permission denied' }]);
+    assert.deepEqual(scanNote(scan), ['1 file or folder could not be read, so what it deploys is not protected:', '  data/pg (permission denied)']);
+  });
+
+  it('a file over 8 MB is told as unread, not read; one just under is read', async () => {
+    const line = `image: ${APP}/team/big:1\n`;
+    writeFileSync(join(root, 'bundle.yaml'), line + '#'.repeat(8 * 1024 * 1024) + '\n');
+    writeFileSync(join(root, 'near.yaml'), line + '#'.repeat(8 * 1024 * 1024 - line.length - 1) + '\n');
+    const scan = await scanWorkspace(root);
+    assert.deepEqual(scan.unread, [{ path: 'bundle.yaml', why: 'over 8 MB, not read' }]);
+    assert.ok(refsOf(scan).includes('near.yaml:1 team/big:1'), JSON.stringify(refsOf(scan)));
+    assert.ok(!refsOf(scan).some((r) => r.startsWith('bundle.yaml')));
   });
 });

@@ -253,4 +253,24 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
       await vscode.workspace.fs.delete(file);
     }
   });
+
+  it('a deploy file the scan cannot read (over 8 MB) is told, not taken as deploying nothing', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test window has a workspace');
+    const file = vscode.Uri.joinPath(folder.uri, 'deploy', 'bundle.yaml');
+    await vscode.workspace.fs.writeFile(file, Buffer.from(`image: ${host}/app:2.1.0\n${'#'.repeat(8 * 1024 * 1024)}\n`));
+    try {
+      const repo = await repositoryNode(t.tree, host, 'app');
+      let told: string | undefined;
+      for (const end = Date.now() + 10_000; !told && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+        answerWith(t.hooks, { 'delete.confirm': false });
+        await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '2.1.0'));
+        told = t.hooks.messages.find((m) => m.severity === 'warning' && /could not read/.test(m.message))?.message;
+        clearAnswers(t.hooks);
+      }
+      assert.equal(told, 'Registry Explorer could not read 1 file or folder of the workspace, so the images named there are not protected from cleanups: deploy/bundle.yaml (over 8 MB, not read).');
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
+  });
 });

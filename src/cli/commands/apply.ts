@@ -14,7 +14,7 @@ import {
   protectionFor,
   pruneDeletions,
   scanWorkspaces,
-  skippedNote,
+  scanNote,
   summarizePlan,
   type DeployScan,
   type JournalRecorder,
@@ -35,7 +35,7 @@ import { deletionExitCode, reportDeletion } from '../report';
 async function protection(ctx: Context, file: string): Promise<DeployScan> {
   const dirs = ctx.args.flags.get('protect-from') ?? [dirname(file)];
   const scan = await scanWorkspaces(dirs);
-  for (const line of skippedNote(scan.skipped)) ctx.io.stderr(`note: ${line}\n`);
+  for (const line of scanNote(scan)) ctx.io.stderr(`note: ${line}\n`);
   return scan;
 }
 

@@ -1,5 +1,5 @@
 // regx prune: plan from the repository and a policy, show every tag's fate, ask, delete through the executor.
-import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanWorkspaces, shortDigest, skippedNote, summarizePlan, validatePolicy, type DeletionResult, type Protection, type PrunePolicy } from '../../engine';
+import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanWorkspaces, shortDigest, scanNote, summarizePlan, validatePolicy, type DeletionResult, type Protection, type PrunePolicy } from '../../engine';
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { freedLines, wantsFreed } from '../freed';
@@ -47,7 +47,7 @@ export async function protectionFromArgs(ctx: Context, ref: { host: string; repo
   const dirs = ctx.args.flags.get('protect-from');
   if (!dirs) return undefined;
   const scan = await scanWorkspaces(dirs);
-  for (const line of skippedNote(scan.skipped)) ctx.io.stderr(`note: ${line}\n`);
+  for (const line of scanNote(scan)) ctx.io.stderr(`note: ${line}\n`);
   return protectionFor(scan, ref.host, ref.repository);
 }
 

@@ -1,7 +1,8 @@
 // Line-based reading of YAML for image references: no YAML library, tolerant of anything it does not understand.
 // Finds `image: <ref>`, Helm's `image:` block (`registry:` + `repository:` + `tag:`/`digest:`), GitLab's
-// `image: { name: … }` / `image:` + `name:`, and in GitHub workflows `container: <ref>`, `container: { image: … }`
-// and `uses: docker://<ref>`. Comments, quotes, block scalars (`run: |`) and `---` documents are handled.
+// `image: { name: … }` / `image:` + `name:`, `image:` inside a one-line flow collection under any key
+// (`services: { web: { image: … } }`), and in GitHub workflows `container: <ref>`, `container: { image: … }` and
+// `uses: docker://<ref>`. Comments, quotes, block scalars (`run: |`) and `---` documents are handled.
 import type { FoundText } from './types';
 
 export interface YamlOptions {
@@ -65,6 +66,14 @@ function incomplete(children: Record<string, string>): string | undefined {
 
 const KEY_LINE = /^(\s*)((?:-\s+)*)(["']?)([\w.-]+)\3\s*:(?:\s+(.*))?$/;
 
+/** `image: <ref>` inside a flow collection on one line (`{ web: { image: x } }`, `[{ name: a, image: "x" }]`). */
+const FLOW_IMAGE = /[{,]\s*(["']?)image\1\s*:\s*("[^"]*"|'[^']*'|[^\s,{}[\]]+)/g;
+
+/** The image references a line's flow collections hold. */
+function flowImages(text: string): string[] {
+  return [...text.matchAll(FLOW_IMAGE)].map((m) => unquote(m[2])).filter((ref) => ref !== '');
+}
+
 /** The image references of one YAML file's text, with their lines. Texts for skipping carry `skip: ` in front. */
 export function yamlImageTexts(source: string, options: YamlOptions = {}): FoundText[] {
   const found: FoundText[] = [];
@@ -93,11 +102,16 @@ export function yamlImageTexts(source: string, options: YamlOptions = {}): Found
     if (scalarIndent >= 0 && indent > scalarIndent) continue; // inside a block scalar (run: |)
     scalarIndent = -1;
     const m = KEY_LINE.exec(text);
-    if (!m) continue;
+    if (!m) {
+      for (const ref of flowImages(text)) found.push({ text: ref, line: i + 1 });
+      continue;
+    }
     const keyIndent = m[1].length + m[2].length;
     const key = m[4];
     const value = (m[5] ?? '').trim();
     if (block && keyIndent <= block.indent) close();
+    // A flow collection under any other key (`services: { web: { image: x } }`) is read for `image:` too.
+    if (!keys.has(key) && !block) for (const ref of flowImages(value)) found.push({ text: ref, line: i + 1 });
     if (block) {
       block.children[key] = unquote(value);
       continue;

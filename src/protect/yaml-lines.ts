@@ -69,6 +69,14 @@ const KEY_LINE = /^(\s*)((?:-\s+)*)(["']?)([\w.-]+)\3\s*:(?:\s+(.*))?$/;
 /** `image: <ref>` inside a flow collection on one line (`{ web: { image: x } }`, `[{ name: a, image: "x" }]`). */
 const FLOW_IMAGE = /[{,]\s*(["']?)image\1\s*:\s*("[^"]*"|'[^']*'|[^\s,{}[\]]+)/g;
 
+/** A value without the flow collection's `,` `}` `]` after it (a `}` the value opened itself, as in `${TAG}`, stays). */
+function withoutCollectionEnd(value: string): string {
+  let v = value.replace(/[\s,]+$/, '');
+  const count = (c: string) => v.split(c).length - 1;
+  while (/[}\]]$/.test(v) && count(v.endsWith('}') ? '}' : ']') > count(v.endsWith('}') ? '{' : '[')) v = v.slice(0, -1).replace(/[\s,]+$/, '');
+  return v;
+}
+
 /** The image references a line's flow collections hold. */
 function flowImages(text: string): string[] {
   return [...text.matchAll(FLOW_IMAGE)].map((m) => unquote(m[2])).filter((ref) => ref !== '');
@@ -130,7 +138,9 @@ export function yamlImageTexts(source: string, options: YamlOptions = {}): Found
       continue;
     }
     const mapping = flowMapping(value);
-    const ref = mapping ? fromMapping(key, mapping) : unquote(value);
+    // `image: x,` or `image: "x" }` on a line of a flow collection spread over several lines: the punctuation after it
+    // is the collection's, never the reference's.
+    const ref = mapping ? fromMapping(key, mapping) : unquote(withoutCollectionEnd(value));
     if (ref) found.push({ text: ref, line: i + 1 });
   }
   close();

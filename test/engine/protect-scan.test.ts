@@ -172,16 +172,17 @@ describe('protect: links, unreadable folders and large files', () => {
     assert.deepEqual(scanNote(scan), ['1 file or folder could not be read, so what it deploys is not protected:', '  data/pg (permission denied)']);
   });
 
-  it('reads image: inside one-line flow collections, under any key, and not inside a block scalar', async () => {
+  it('reads image: inside flow collections (on one line, or spread over several), and not inside a block scalar', async () => {
     writeFileSync(join(root, 'compose.yaml'), `services: { web: { image: "${APP}/team/web:1.4" }, db: { image: '${APP}/team/db:9' } }\n`);
     writeFileSync(join(root, 'pod.yaml'), `spec:\n  containers: [{ name: api, image: ${APP}/team/api:3.2 }, {name: side,image: ${APP}/team/side@sha256:${'b'.repeat(64)}}]\n`);
+    writeFileSync(join(root, 'job.yaml'), `spec:\n  containers: [\n    {\n      name: job,\n      image: "${APP}/team/job:5" },\n    { name: x,\n      image: ${APP}/team/x:6,\n    }]\n`);
     mkdirSync(join(root, '.github/workflows'), { recursive: true });
     writeFileSync(join(root, '.github/workflows/ci.yml'), `jobs:\n  a:\n    steps:\n      - run: |\n          echo '{ image: ${APP}/team/not-this:1 }'\n`);
     const scan = await scanWorkspace(root);
     const got = scan.refs.map((r) => `${r.file}:${r.line} ${r.repository}${r.tag ? `:${r.tag}` : `@${r.digest}`}`);
     assert.deepEqual(
-      got.filter((r) => /^(compose|pod)\.yaml|\.github/.test(r)),
-      ['compose.yaml:1 team/web:1.4', 'compose.yaml:1 team/db:9', 'pod.yaml:2 team/api:3.2', `pod.yaml:2 team/side@sha256:${'b'.repeat(64)}`],
+      got.filter((r) => /^(compose|pod|job)\.yaml|\.github/.test(r)),
+      ['compose.yaml:1 team/web:1.4', 'compose.yaml:1 team/db:9', 'job.yaml:5 team/job:5', 'job.yaml:7 team/x:6', 'pod.yaml:2 team/api:3.2', `pod.yaml:2 team/side@sha256:${'b'.repeat(64)}`],
     );
   });
 

@@ -232,7 +232,8 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     assert.match(state.asked[0].detail ?? '', new RegExp(`After it go its signature ${sig.tag}; SBOM ${sbom.tag}\\.`));
   });
 
-  it('Delete Image warns when the workspace deploys the image, naming the file and line (the user may still go ahead)', async () => {
+  it('Delete Image warns when the workspace deploys the image, naming the file and line (the user may still go ahead)', async function () {
+    this.timeout(100_000);
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test window has a workspace');
     const file = vscode.Uri.joinPath(folder.uri, 'deploy', 'api.yaml');
@@ -241,8 +242,9 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     try {
       const repo = await repositoryNode(t.tree, host, 'app');
       let detail = '';
-      // The scan is read again once the file watcher says the file changed.
-      for (const end = Date.now() + 10_000; !/workspace deploys it/.test(detail) && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      // The scan is read again once the file watcher says the file changed — or, should the watcher be late (it
+      // was once, on a fresh CI machine), once the scan is a minute old (FRESH_MS): up to 70 s.
+      for (const end = Date.now() + 70_000; !/workspace deploys it/.test(detail) && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
         const state = answerWith(t.hooks, { 'delete.confirm': false });
         await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '2.1.0'));
         detail = state.asked[0]?.detail ?? '';
@@ -254,7 +256,8 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     }
   });
 
-  it('a deploy file the scan cannot read (over 8 MB) is told, not taken as deploying nothing', async () => {
+  it('a deploy file the scan cannot read (over 8 MB) is told, not taken as deploying nothing', async function () {
+    this.timeout(100_000);
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test window has a workspace');
     const file = vscode.Uri.joinPath(folder.uri, 'deploy', 'bundle.yaml');
@@ -262,7 +265,8 @@ describe('Registry Explorer: rows, filters, error fixes, tabs and notifications'
     try {
       const repo = await repositoryNode(t.tree, host, 'app');
       let told: string | undefined;
-      for (const end = Date.now() + 10_000; !told && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      // As above: the watcher, or FRESH_MS.
+      for (const end = Date.now() + 70_000; !told && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
         answerWith(t.hooks, { 'delete.confirm': false });
         await vscode.commands.executeCommand<DeleteOutcome>('registryExplorer.deleteImage', await tagNode(t.tree, repo, '2.1.0'));
         told = t.hooks.messages.find((m) => m.severity === 'warning' && /could not read/.test(m.message))?.message;

@@ -208,8 +208,9 @@ describe('Registry Explorer: retention policy files', function () {
     await vscode.workspace.fs.writeFile(deploy, Buffer.from(['apiVersion: apps/v1', 'kind: Deployment', 'spec:', '  containers:', `    - image: ${host}/${REPO}:1.0.0`, ''].join('\n')));
     const uri = await writePolicy('deployed.registry-retention.yaml', `rules:\n  - registry: ${host}\n    repositories: [${REPO}]\n    semver: "<2.0.0"\n`);
     let items: PreviewRequest['items'] = [];
-    // The workspace scan is read again once the file watcher says a file changed.
-    for (const end = Date.now() + 15_000; !items.some((i) => /used in/.test(i.description ?? '')) && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    // The workspace scan is read again once the file watcher says a file changed, or once it is a minute old (a late
+    // watcher on a fresh machine): up to 70 s.
+    for (const end = Date.now() + 70_000; !items.some((i) => /used in/.test(i.description ?? '')) && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
       answerWith(t.hooks, { 'policy.preview': (r: PromptRequest) => ((items = (r as PreviewRequest).items), undefined) });
       await vscode.commands.executeCommand<PolicyOutcome>('registryExplorer.previewPolicy', uri);
       clearAnswers(t.hooks);

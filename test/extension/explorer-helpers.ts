@@ -7,7 +7,10 @@ import type { ExplorerNode, RepositoryNode, TagNode } from '../../src/extension/
 import type { PromptRequest, TestHooks } from '../../src/extension/ui';
 import type { RegistryTreeProvider } from '../../src/extension/tree/provider';
 import type { CredentialStore } from '../../src/credentials/store';
+import { startFakeDockerHub, type FakeDockerHub } from '../support/fake-dockerhub';
+import type { TestRegistry } from '../support/registry';
 import { FULL_ACCEPT } from '../support/seed';
+import { testRegistry } from './config';
 
 export const EXTENSION_ID = 'registry-explorer.registry-explorer';
 
@@ -28,6 +31,43 @@ export async function explorerApi(): Promise<TestApi> {
 
 export async function setRegistries(list: unknown[]): Promise<void> {
   await vscode.workspace.getConfiguration('registryExplorer').update('registries', list, vscode.ConfigurationTarget.Global);
+}
+
+/** The runner's test registry `name` (no login) as the only registry in the view: its URL and host, and the test API. */
+export async function openRegistryInView(name = 'open'): Promise<{ t: TestApi; url: string; host: string }> {
+  const url = testRegistry(name).url;
+  const t = await explorerApi();
+  await setRegistries([{ url }]);
+  t.tree.refresh();
+  return { t, url, host: hostOf(url) };
+}
+
+/**
+ * A FAKE Docker Hub API (test/support/fake-dockerhub.ts) in front of `registry`, serving `repositories`, with
+ * `account` signed in and the registry the only one in the view. `stop()` takes it all down, the registry too.
+ */
+export async function dockerHubInView(
+  registry: TestRegistry,
+  account: { username: string; secret: string },
+  repositories: string[],
+): Promise<{ t: TestApi; hub: FakeDockerHub; host: string; stop(): Promise<void> }> {
+  const hub = await startFakeDockerHub({ registry, accounts: [{ ...account, orgs: [] }] }).catch(async (e: unknown) => {
+    await registry.stop();
+    throw e;
+  });
+  for (const repository of repositories) hub.importFromRegistry(repository);
+  const host = hostOf(registry.url);
+  const t = await explorerApi();
+  await t.credentials.set(host, { username: account.username, password: account.secret });
+  await setRegistries([{ url: registry.url, username: account.username, provider: 'dockerhub', apiUrl: hub.url }]);
+  t.tree.refresh();
+  const stop = async (): Promise<void> => {
+    await setRegistries([]);
+    await t.credentials.delete(host);
+    await hub.stop();
+    await registry.stop();
+  };
+  return { t, hub, host, stop };
 }
 
 export async function setSetting(key: string, value: unknown): Promise<void> {

@@ -6,13 +6,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeleteOutcome } from '../../src/extension/commands';
-import { startFakeDockerHub, type FakeDockerHub } from '../support/fake-dockerhub';
+import type { FakeDockerHub } from '../support/fake-dockerhub';
 import { fakeClassicToken, startFakeGhcr, type FakeGhcr } from '../support/fake-ghcr';
 import { startFakeGitlab, type FakeGitlab } from '../support/fake-gitlab';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage, pushManifest } from '../support/seed';
 import { storedRepository } from '../support/registry-storage';
-import { answerWith, children, clearAnswers, explorerApi, headTag, hostOf, messagesText, registryNode, repositoryNode, setRegistries, tagNode, type TestApi } from './explorer-helpers';
+import { answerWith, children, clearAnswers, dockerHubInView, explorerApi, headTag, hostOf, messagesText, registryNode, repositoryNode, setRegistries, tagNode, type TestApi } from './explorer-helpers';
 
 const HUB_USER = { username: 'alice', secret: 'dckr_pat_alice-host-hub-9' };
 
@@ -22,27 +22,17 @@ describe('Registry Explorer: Docker Hub (fake Hub API)', function () {
   let reg: TestRegistry;
   let hub: FakeDockerHub;
   let host: string;
+  let stop: (() => Promise<void>) | undefined;
 
   before(async () => {
     reg = await startRegistry({ auth: 'none' });
     const img = await pushImage(reg, 'alice/app', ['1.0.0'], { salt: 'host-hub-1' });
     await pushManifest(reg, 'alice/app', 'stable', img.mediaType, storedRepository(reg.dataDir, 'alice/app').manifests[0].bytes);
     await pushImage(reg, 'alice/app', ['2.0.0'], { salt: 'host-hub-2' });
-    hub = await startFakeDockerHub({ registry: reg, accounts: [{ ...HUB_USER, orgs: [] }] });
-    hub.importFromRegistry('alice/app');
-    host = hostOf(reg.url);
-    t = await explorerApi();
-    await t.credentials.set(host, { username: HUB_USER.username, password: HUB_USER.secret });
-    await setRegistries([{ url: reg.url, username: HUB_USER.username, provider: 'dockerhub', apiUrl: hub.url }]);
-    t.tree.refresh();
+    ({ t, hub, host, stop } = await dockerHubInView(reg, HUB_USER, ['alice/app']));
   });
   afterEach(() => clearAnswers(t.hooks));
-  after(async () => {
-    await setRegistries([]);
-    await t.credentials.delete(host);
-    await hub?.stop();
-    await reg?.stop();
-  });
+  after(() => stop?.());
 
   it('lists the repositories from the Hub API and tags with their ages, without a request per tag', async () => {
     // Grouped by namespace: alice → app.

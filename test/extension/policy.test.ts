@@ -12,8 +12,7 @@ import type { CleanupPreviewTestApi } from '../../src/extension/preview/types';
 import type { PromptRequest } from '../../src/extension/ui';
 import { startHookProxy } from '../support/proxy';
 import { pushImage } from '../support/seed';
-import { testRegistry } from './config';
-import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, registryTags, setRegistries, type TestApi, until } from './explorer-helpers';
+import { answerWith, clearAnswers, headTag, messagesText, openRegistryInView, registryTags, setRegistries, until, type TestApi } from './explorer-helpers';
 
 function workspaceFolder(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -37,11 +36,7 @@ describe('Registry Explorer: retention policy files', function () {
   let host: string;
 
   before(async () => {
-    url = testRegistry('open').url;
-    host = hostOf(url);
-    t = await explorerApi();
-    await setRegistries([{ url }]);
-    t.tree.refresh();
+    ({ t, url, host } = await openRegistryInView());
   });
   afterEach(() => clearAnswers(t.hooks));
   after(async () => {

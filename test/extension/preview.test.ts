@@ -14,8 +14,7 @@ import { startFakeAcr, type FakeAcr } from '../support/fake-acr';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { storedRepository } from '../support/registry-storage';
 import { pushImage, pushManyTags } from '../support/seed';
-import { testRegistry } from './config';
-import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, registryTags, repositoryNode, setRegistries, type TestApi, until } from './explorer-helpers';
+import { answerWith, clearAnswers, headTag, hostOf, messagesText, openRegistryInView, registryTags, repositoryNode, setRegistries, until, type TestApi } from './explorer-helpers';
 
 const row = (panel: CleanupPreviewTestApi, tag: string): Row => {
   const r = panel.rows().find((x) => x.tag === tag);
@@ -60,11 +59,7 @@ describe('Registry Explorer: the Cleanup Preview', function () {
   let host: string;
 
   before(async () => {
-    url = testRegistry('open').url;
-    host = hostOf(url);
-    t = await explorerApi();
-    await setRegistries([{ url }]);
-    t.tree.refresh();
+    ({ t, url, host } = await openRegistryInView());
   });
   afterEach(() => clearAnswers(t.hooks));
 

@@ -8,8 +8,7 @@ import type { PromptRequest } from '../../src/extension/ui';
 import { faultTagStore, startFaultServer, type FaultServer } from '../support/fault-server';
 import { startHookProxy, type HookProxy } from '../support/proxy';
 import { FULL_ACCEPT, pushImage, pushIndex, pushManifest } from '../support/seed';
-import { testRegistry } from './config';
-import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
+import { answerWith, clearAnswers, headTag, messagesText, openRegistryInView, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
 
 /** Points `tag` at the image `digest` over raw HTTP, as another person (or a CI job) would. */
 async function retag(url: string, repository: string, digest: string, tag: string): Promise<void> {
@@ -25,11 +24,7 @@ describe('Registry Explorer: safety', function () {
   let host: string;
 
   before(async () => {
-    url = testRegistry('open').url;
-    host = hostOf(url);
-    t = await explorerApi();
-    await setRegistries([{ url }]);
-    t.tree.refresh();
+    ({ t, url, host } = await openRegistryInView());
   });
 
   afterEach(() => clearAnswers(t.hooks));

@@ -14,10 +14,10 @@ import type { PressableMessage } from '../../src/extension/commands/undo';
 import type { UndoOutcome } from '../../src/extension/commands/undo-action';
 import { middleDigest } from '../../src/extension/model/nodes';
 import type { PromptRequest } from '../../src/extension/ui';
-import { startFakeDockerHub, type FakeDockerHub } from '../support/fake-dockerhub';
+import type { FakeDockerHub } from '../support/fake-dockerhub';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { pushImage, type PushedImage } from '../support/seed';
-import { answerWith, clearAnswers, explorerApi, headTag, hostOf, messagesText, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
+import { answerWith, clearAnswers, dockerHubInView, explorerApi, headTag, messagesText, repositoryNode, setRegistries, tagNode, tagNodes, type TestApi } from './explorer-helpers';
 
 type Item = vscode.QuickPickItem;
 
@@ -321,29 +321,18 @@ describe('Registry Explorer: Undo (journal, Undo on the result, Recently Deleted
 describe('Registry Explorer: Undo on Docker Hub (fake Hub API)', function () {
   this.timeout(90_000);
   let t: TestApi;
-  let reg: TestRegistry;
   let hub: FakeDockerHub;
   let host: string;
+  let stop: (() => Promise<void>) | undefined;
   const HUB_USER = { username: 'alice', secret: 'dckr_pat_alice-host-undo-3' };
 
   before(async () => {
-    reg = await startRegistry({ auth: 'none' });
+    const reg = await startRegistry({ auth: 'none' });
     await pushImage(reg, 'alice/undo', ['1.0.0'], { salt: 'host-undo-hub-1' });
-    hub = await startFakeDockerHub({ registry: reg, accounts: [{ ...HUB_USER, orgs: [] }] });
-    hub.importFromRegistry('alice/undo');
-    host = hostOf(reg.url);
-    t = await explorerApi();
-    await t.credentials.set(host, { username: HUB_USER.username, password: HUB_USER.secret });
-    await setRegistries([{ url: reg.url, username: HUB_USER.username, provider: 'dockerhub', apiUrl: hub.url }]);
-    t.tree.refresh();
+    ({ t, hub, host, stop } = await dockerHubInView(reg, HUB_USER, ['alice/undo']));
   });
   afterEach(() => clearAnswers(t.hooks));
-  after(async () => {
-    await setRegistries([]);
-    await t.credentials.delete(host);
-    await hub?.stop();
-    await reg?.stop();
-  });
+  after(() => stop?.());
 
   it('the Delete Image confirmation says plainly what an undo brings back on Docker Hub', async () => {
     const repo = await repositoryNode(t.tree, host, 'alice/undo');

@@ -10,7 +10,7 @@
 //  - What the workspace deploys (`protectionFor`) is kept in every repository, tagged or untagged.
 //  - One failing repository does not stop the others; the result says which failed.
 //  - Nothing here deletes without the executor: executePolicy hands each preview to executePrune.
-import { ruleFor, type PolicyDocument, type PolicyRule } from '../policy';
+import { isGlobPattern, ruleFor, type PolicyDocument, type PolicyRule } from '../policy';
 import type { Protection } from '../protect';
 import { mapLimit } from '../registry/concurrency';
 import { describeError, isRegistryError, type ErrorCode } from '../registry/errors';
@@ -74,8 +74,6 @@ export interface PlanPolicyOptions {
   onRepository?: (done: number, total: number, plan: RepositoryPlan) => void;
 }
 
-const GLOB_CHARS = /[*?]/;
-
 function asError(e: unknown): ApplyError {
   const { message, fix } = describeError(e);
   return { code: isRegistryError(e) ? e.code : 'UNKNOWN', message, ...(fix ? { fix } : {}) };
@@ -95,8 +93,8 @@ function rulesByRegistry(document: PolicyDocument): Map<string, { address: strin
 
 /** The repositories of one registry that a rule applies to, each with the first rule that matches it. */
 async function targetsOf(document: PolicyDocument, host: string, group: { address: string; rules: PolicyRule[] }, client: RegistryClient, signal?: AbortSignal): Promise<{ targets: ApplyTarget[]; problem?: RegistryProblem }> {
-  const literal = group.rules.flatMap((r) => r.repositories.filter((g) => !GLOB_CHARS.test(g)));
-  const globbing = group.rules.filter((r) => r.repositories.some((g) => GLOB_CHARS.test(g)));
+  const literal = group.rules.flatMap((r) => r.repositories.filter((g) => !isGlobPattern(g)));
+  const globbing = group.rules.filter((r) => r.repositories.some(isGlobPattern));
   let listed: string[] = [];
   let problem: RegistryProblem | undefined;
   if (globbing.length > 0) {

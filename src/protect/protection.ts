@@ -1,5 +1,6 @@
 // What a workspace scan protects in one repository: tags by name and images by digest, each with the file and
 // line that deploys it, as the prune policy takes them (`protectedBy`, `protectedDigests`).
+import { platformName } from '../prune/graph';
 import type { Platform } from '../registry/types';
 import type { DeployScan, DeployedRef, SkippedRef, UnreadPath } from './types';
 
@@ -48,7 +49,7 @@ export function protectedReason(protection: Protection, digest: string | undefin
   if (tag) return `tag ${tag} is ${protection.tags[tag]}`;
   // A multi-arch image whose platform image is deployed by digest: deleting it leaves that image to garbage collection.
   const used = platforms.find((p) => protection.digests[p.digest]);
-  return used ? `its ${[used.os, used.architecture, used.variant].filter(Boolean).join('/')} image ${used.digest} is ${protection.digests[used.digest]}` : undefined;
+  return used ? `its ${platformName(used)} image ${used.digest} is ${protection.digests[used.digest]}` : undefined;
 }
 
 /** A short note about skipped references: the count and the first few, one per line. */

@@ -16,7 +16,7 @@ import * as semver from 'semver';
 import { isIndex } from '../registry/mediatypes';
 import type { Platform } from '../registry/types';
 import { referrerTagSubject } from '../registry/referrer-tags';
-import { describeUses, referencedByStaying, type IndexUse } from './graph';
+import { describeUses, platformName, referencedByStaying, type IndexUse } from './graph';
 import { checkRange, checkVersioning, compilePolicy, type CompiledPolicy, type PrunePolicy } from './policy';
 import { followSubjects, keepReferrersOfStayingSubjects, referrerNotes, type ReferrerWork } from './referrers';
 import { compareNewestFirst, parseVersion, precisionName, type Version } from './versions';
@@ -235,11 +235,6 @@ function keepPlatformsOfStayingIndexes(works: Work[], facts: PlanFacts): void {
     }
     if (!changed) return;
   }
-}
-
-/** "linux/arm64/v8". */
-function platformName(pl: Platform): string {
-  return [pl.os, pl.architecture, pl.variant].filter(Boolean).join('/');
 }
 
 /**

@@ -56,26 +56,8 @@ export function readSettings(raw: {
   const registries: RegistryEntry[] = [];
   const problems: string[] = [];
   const vouchers: RouteVouchers = raw.vouchers ?? { source: 'user' };
-  const own = ownEntries(vouchers.own);
-  const seen = new Set<string>();
-  for (const item of Array.isArray(raw.registries) ? raw.registries : []) {
-    if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') {
-      problems.push('an entry of registryExplorer.registries has no "url"');
-      continue;
-    }
-    const s = item as RegistrySetting;
-    let key: string;
-    try {
-      key = parseRegistry(s.url).host;
-    } catch (e) {
-      problems.push(`registryExplorer.registries: ${(e as Error).message}`);
-      continue;
-    }
-    if (seen.has(key)) {
-      problems.push(`registryExplorer.registries lists ${key} twice; the first entry is used`);
-      continue;
-    }
-    seen.add(key);
+  const own = new Map(validEntries(vouchers.own).map((e) => [e.key, checked(e.setting)]));
+  for (const { key, setting: s } of validEntries(raw.registries, (p) => problems.push(p))) {
     const entry = checked(s);
     const loginWithheld = withheldLogin(entry, key, vouchers, own);
     if (loginWithheld) problems.push(`registryExplorer.registries: ${loginWithheld}`);
@@ -105,17 +87,32 @@ function checked(s: RegistrySetting): RegistrySetting {
   };
 }
 
-/** The user's own entries by key (those with a url that parses), checked as the extension uses them. */
-function ownEntries(raw: unknown): Map<string, RegistrySetting> {
-  const out = new Map<string, RegistrySetting>();
+/**
+ * The entries of a raw `registries` list that can be used, each with its key (the first of a key wins); what cannot
+ * be used goes to `problem` in plain words (the user's own entries only vouch: theirs are not told).
+ */
+function validEntries(raw: unknown, problem: (text: string) => void = () => undefined): { key: string; setting: RegistrySetting }[] {
+  const out: { key: string; setting: RegistrySetting }[] = [];
+  const seen = new Set<string>();
   for (const item of Array.isArray(raw) ? raw : []) {
-    if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') continue;
-    try {
-      const key = parseRegistry((item as RegistrySetting).url).host;
-      if (!out.has(key)) out.set(key, checked(item as RegistrySetting));
-    } catch {
-      // not a registry address: it vouches for nothing
+    if (!item || typeof item !== 'object' || typeof (item as RegistrySetting).url !== 'string') {
+      problem('an entry of registryExplorer.registries has no "url"');
+      continue;
     }
+    const setting = item as RegistrySetting;
+    let key: string;
+    try {
+      key = parseRegistry(setting.url).host;
+    } catch (e) {
+      problem(`registryExplorer.registries: ${(e as Error).message}`);
+      continue;
+    }
+    if (seen.has(key)) {
+      problem(`registryExplorer.registries lists ${key} twice; the first entry is used`);
+      continue;
+    }
+    seen.add(key);
+    out.push({ key, setting });
   }
   return out;
 }

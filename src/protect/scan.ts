@@ -3,8 +3,8 @@
 // followed within the folder; a reference with a variable in it is reported as skipped, never guessed; a file or
 // folder that cannot be read (permission denied, over 8 MB, a link to nothing) is reported as unread, never taken
 // in silence as deploying nothing.
-import { promises as fs, type Dirent } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { mapLimit } from '../registry/concurrency';
 import { badInput } from '../registry/errors';
 import { parseReference } from '../registry/reference';
@@ -51,11 +51,19 @@ function unreadable(e: unknown): string {
   return code ? `cannot be read (${code})` : 'cannot be read';
 }
 
+/** A file the scan reads: its path, its path relative to the root, how it is read, and its size when already known. */
+interface ScanFile {
+  full: string;
+  rel: string;
+  kind: Kind;
+  size?: number;
+}
+
 /**
  * The files the scan reads under `dir`, depth first in name order (folders are read side by side; the order is
  * kept). A folder below the root that cannot be read is noted in `w.unread`, and the rest is still read.
  */
-async function listFiles(w: Walk, dir: string): Promise<string[]> {
+async function listFiles(w: Walk, dir: string): Promise<ScanFile[]> {
   let entries: Dirent[];
   try {
     entries = await w.fs.readdir(dir, { withFileTypes: true });
@@ -65,14 +73,20 @@ async function listFiles(w: Walk, dir: string): Promise<string[]> {
     return [];
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const parts = await Promise.all(entries.map((e) => entryFiles(w, join(dir, e.name), e)));
+  // The folder's real path, read once and only when one of its links names a folder.
+  let real: Promise<string | undefined> | undefined;
+  const realDir = (): Promise<string | undefined> => (real ??= w.fs.realpath(dir).catch(() => undefined));
+  const parts = await Promise.all(entries.map((e) => entryFiles(w, join(dir, e.name), e, realDir)));
   return parts.flat();
 }
 
-async function entryFiles(w: Walk, full: string, e: Dirent): Promise<string[]> {
-  if (e.isSymbolicLink()) return linkFiles(w, full, e.name);
+async function entryFiles(w: Walk, full: string, e: Dirent, realDir: () => Promise<string | undefined>): Promise<ScanFile[]> {
   if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : listFiles(w, full);
-  return e.isFile() && fileKind(relOf(w, full)) ? [full] : [];
+  if (!e.isFile() && !e.isSymbolicLink()) return [];
+  const rel = relOf(w, full);
+  const kind = fileKind(rel);
+  if (e.isFile()) return kind ? [{ full, rel, kind }] : [];
+  return linkFiles(w, { full, rel, kind }, e.name, realDir);
 }
 
 /**
@@ -80,22 +94,20 @@ async function entryFiles(w: Walk, full: string, e: Dirent): Promise<string[]> {
  * inside the scanned folder is walked once (each target once, and never an ancestor of the link: no loops); a folder
  * outside it is not the workspace's. A deploy file's link that leads nowhere is noted as unread.
  */
-async function linkFiles(w: Walk, full: string, name: string): Promise<string[]> {
-  const kind = fileKind(relOf(w, full));
-  let real: string;
-  let isFile: boolean;
-  let isDir: boolean;
+async function linkFiles(w: Walk, link: { full: string; rel: string; kind?: Kind }, name: string, realDir: () => Promise<string | undefined>): Promise<ScanFile[]> {
+  const { full, rel, kind } = link;
+  let target: Stats;
   try {
-    real = await w.fs.realpath(full);
-    const st = await w.fs.stat(real);
-    [isFile, isDir] = [st.isFile(), st.isDirectory()];
+    target = await w.fs.stat(full); // follows the link
   } catch (e) {
-    if (kind) w.unread.push({ path: relOf(w, full), why: unreadable(e) });
+    if (kind) w.unread.push({ path: rel, why: unreadable(e) });
     return [];
   }
-  if (isFile) return kind ? [full] : [];
-  if (!isDir || SKIP_DIRS.has(name) || !within(w.realRoot, real) || w.linkTargets.has(real)) return [];
-  const here = await w.fs.realpath(dirname(full)).catch(() => undefined);
+  if (target.isFile()) return kind ? [{ full, rel, kind, size: target.size }] : [];
+  if (!target.isDirectory() || SKIP_DIRS.has(name)) return [];
+  const real = await w.fs.realpath(full).catch(() => undefined);
+  if (real === undefined || !within(w.realRoot, real) || w.linkTargets.has(real)) return [];
+  const here = await realDir();
   if (here === undefined || within(real, here)) return []; // an ancestor: walked already
   w.linkTargets.add(real);
   return listFiles(w, full);
@@ -107,16 +119,16 @@ function within(dir: string, path: string): boolean {
 }
 
 /** A file's text; undefined (noted in `w.unread`) when it is over MAX_BYTES or cannot be read. */
-async function readSmall(w: Walk, full: string): Promise<string | undefined> {
+async function readSmall(w: Walk, file: ScanFile): Promise<string | undefined> {
   try {
-    const stat = await w.fs.stat(full);
-    if (stat.size > MAX_BYTES) {
-      w.unread.push({ path: relOf(w, full), why: `over ${MAX_BYTES / (1024 * 1024)} MB, not read` });
+    const size = file.size ?? (await w.fs.stat(file.full)).size;
+    if (size > MAX_BYTES) {
+      w.unread.push({ path: file.rel, why: `over ${MAX_BYTES / (1024 * 1024)} MB, not read` });
       return undefined;
     }
-    return await w.fs.readFile(full, 'utf8');
+    return await w.fs.readFile(file.full, 'utf8');
   } catch (e) {
-    w.unread.push({ path: relOf(w, full), why: unreadable(e) });
+    w.unread.push({ path: file.rel, why: unreadable(e) });
     return undefined;
   }
 }
@@ -151,7 +163,7 @@ function addFound(scan: DeployScan, file: string, found: FoundText): void {
 export async function scanWorkspace(root: string, options: { fs?: ScanFs } = {}): Promise<DeployScan> {
   const files = options.fs ?? fs;
   let w: Walk;
-  let found: string[];
+  let found: ScanFile[];
   try {
     if (!(await files.stat(root)).isDirectory()) throw new Error('not a folder');
     w = { root, realRoot: await files.realpath(root), fs: files, linkTargets: new Set(), unread: [] };
@@ -162,13 +174,12 @@ export async function scanWorkspace(root: string, options: { fs?: ScanFs } = {})
     throw badInput(`cannot read the folder "${root}" to protect what it deploys: ${why}`, 'Protect what a folder that exists and can be read deploys (regx: --protect-from <folder>, e.g. --protect-from . in your repository).');
   }
   // Read side by side (a bounded number open at once), then taken in the files' order.
-  const sources = await mapLimit(found, READS_AT_ONCE, (full) => readSmall(w, full));
+  const sources = await mapLimit(found, READS_AT_ONCE, (file) => readSmall(w, file));
   const scan: DeployScan = { refs: [], skipped: [], unread: w.unread };
-  found.forEach((full, i) => {
+  found.forEach((file, i) => {
     const source = sources[i];
     if (source === undefined) return;
-    const rel = relOf(w, full);
-    for (const f of texts(fileKind(rel)!, source)) addFound(scan, rel, f);
+    for (const f of texts(file.kind, source)) addFound(scan, file.rel, f);
   });
   scan.unread.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return scan;

@@ -118,8 +118,6 @@ export function yamlImageTexts(source: string, options: YamlOptions = {}): Found
     const key = m[4];
     const value = (m[5] ?? '').trim();
     if (block && keyIndent <= block.indent) close();
-    // A flow collection under any other key (`services: { web: { image: x } }`) is read for `image:` too.
-    if (!keys.has(key) && !block) for (const ref of flowImages(value)) found.push({ text: ref, line: i + 1 });
     if (block) {
       block.children[key] = unquote(value);
       continue;
@@ -132,7 +130,11 @@ export function yamlImageTexts(source: string, options: YamlOptions = {}): Found
       found.push({ text: unquote(value).slice('docker://'.length), line: i + 1 });
       continue;
     }
-    if (!keys.has(key)) continue;
+    if (!keys.has(key)) {
+      // A flow collection under any other key (`services: { web: { image: x } }`) is read for `image:` too.
+      for (const ref of flowImages(value)) found.push({ text: ref, line: i + 1 });
+      continue;
+    }
     if (!value) {
       block = { key, indent: keyIndent, line: i + 1, children: {} };
       continue;

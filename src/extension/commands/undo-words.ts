@@ -41,15 +41,22 @@ export function plannedWrites(review: RestoreReview): { images: number; tags: nu
 
 const KIND: Record<BlobKind, () => string> = { config: () => t('config'), layer: () => t('layer'), blob: () => t('blob') };
 
+/**
+ * "sha256:ab…cd (1.0.0, latest) cannot be restored: <reason>. Nothing of it was pushed." The engine's reason may
+ * begin with "cannot be restored:" itself.
+ */
+function cannotRestore(digest: string, tags: readonly string[], reason: string): string {
+  return t('{0} ({1}) cannot be restored: {2}. Nothing of it was pushed.', middleDigest(digest), tagList(tags), reason.replace(/^cannot be restored:\s*/, ''));
+}
+
 /** Why an image is not restored: the blobs garbage collection removed, each named, or the engine's reason. */
 export function refusedSentence(image: ImagePlan): string {
-  const d = middleDigest(image.digest);
-  const tags = tagList(image.tags.map((tp) => tp.tag));
+  const tags = image.tags.map((tp) => tp.tag);
   if (image.missingBlobs?.length) {
     const blobs = image.missingBlobs.map((b) => `${b.digest} (${KIND[b.kind]()})`).join(', ');
-    return t('{0} ({1}) cannot be restored: garbage collection removed {2}. Nothing of it was pushed.', d, tags, blobs);
+    return t('{0} ({1}) cannot be restored: garbage collection removed {2}. Nothing of it was pushed.', middleDigest(image.digest), tagList(tags), blobs);
   }
-  return t('{0} ({1}) cannot be restored: {2}. Nothing of it was pushed.', d, tags, (image.refused ?? '').replace(/^cannot be restored:\s*/, ''));
+  return cannotRestore(image.digest, tags, image.refused ?? '');
 }
 
 /** The question for one moved tag, and its detail. */
@@ -105,7 +112,7 @@ export function undoSummary(where: string, review: RestoreReview, result: Restor
   parts.push(...refused.map(refusedSentence));
   // Refused while restoring (the service would not bring it back, and its blobs were gone): told the same way.
   const late = result.refused.filter((r) => !refused.some((i) => i.digest === r.digest));
-  for (const r of late) parts.push(t('{0} ({1}) cannot be restored: {2}. Nothing of it was pushed.', middleDigest(r.digest), tagList(r.tags), r.reason.replace(/^cannot be restored:\s*/, '')));
+  for (const r of late) parts.push(cannotRestore(r.digest, r.tags, r.reason));
   for (const c of result.conflicts) parts.push(t('Tag {0} was left on {1}.', c.tag, middleDigest(c.now)));
   if (result.failed.length) parts.push(t('{0} could not be restored (see the log).', result.failed.length === 1 ? t('1 manifest or tag') : t('{0} manifests or tags', result.failed.length)));
   if (result.cancelled) parts.push(t('Cancelled before the end.'));

@@ -2,7 +2,7 @@
 // deleting command begins its entry: only once there is something to delete and the user said yes.
 import { userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { badInput, describeError, openJournal, RegistryError, type DeletionResult, type Journal, type JournalRecorder, type RegistryClient } from '../engine';
+import { badInput, describeError, openJournal, RegistryError, type DeletionResult, type Journal, type JournalRecorder } from '../engine';
 import { has } from './args';
 import type { Context } from './context';
 
@@ -34,11 +34,6 @@ export function cliJournal(ctx: Context): Journal {
 /** The registry as the user named it, to reconnect with on restore (never a login: the address holds none). */
 export function registryAddress(ref: { host: string; scheme?: string }): string {
   return ref.scheme ? `${ref.scheme}://${ref.host}` : ref.host;
-}
-
-/** What an undo cannot bring back on the registry's service (GHCR, Docker Hub), to say before asking; none on a plain registry. */
-export async function undoNote(client: RegistryClient): Promise<string | undefined> {
-  return (await client.provider()).undoNote?.();
 }
 
 /** After a deletion that removed something: how to undo it (or that it cannot be, with --no-journal). */

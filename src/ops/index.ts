@@ -47,5 +47,5 @@ export {
   type RepositoryPlan,
 } from './apply';
 // Undo: the executor records each manifest in the journal (src/journal) before its DELETE; restore pushes them back.
-export { reviewRestore, toRestore, type BlobKind, type ImagePlan, type MissingBlob, type RestoreReview, type RestoreReviewOptions, type TagPlan } from './restore-review';
+export { reviewRestore, toRestore, undoNote, type BlobKind, type ImagePlan, type MissingBlob, type RestoreReview, type RestoreReviewOptions, type TagPlan } from './restore-review';
 export { restoreReviewed, type RestoreOptions, type RestoreResult } from './restore';

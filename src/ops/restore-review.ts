@@ -244,3 +244,11 @@ export async function reviewRestore(client: RegistryClient, entry: JournalEntry,
     entry,
   };
 }
+
+/**
+ * What an undo cannot bring back on the registry's service (GHCR, Docker Hub), in the provider's words, for a
+ * confirmation to say before anything is deleted; undefined on a plain registry.
+ */
+export async function undoNote(client: RegistryClient, signal?: AbortSignal): Promise<string | undefined> {
+  return (await client.provider(signal)).undoNote?.();
+}

@@ -13,9 +13,10 @@ import {
   policyTotals,
   protectionFor,
   pruneDeletions,
-  scanWorkspaces,
   scanNote,
+  scanWorkspaces,
   summarizePlan,
+  undoNote,
   type DeployScan,
   type JournalRecorder,
   type PolicyPlan,
@@ -27,7 +28,7 @@ import { flag, has, intFlag } from '../args';
 import { confirmOrRefuse, connect, EXIT_FAILED, EXIT_OK, maxStaleness, notConfirmed, type Context } from '../context';
 import { wantsFreed } from '../freed';
 import { afterDeletion, printJson, progress, table } from '../output';
-import { beginJournal, undoHint, undoNote } from '../journal';
+import { beginJournal, undoHint } from '../journal';
 import { pruneJson } from '../prune-report';
 import { deletionExitCode, reportDeletion } from '../report';
 

@@ -1,10 +1,10 @@
 // regx delete: show every tag that disappears with the image (and any multi-arch image it would break), ask,
 // then delete through the engine's executor.
-import { badInput, deleteReviewed, describeUses, isIndex, protectedReason, reviewDeletion, type ImageToDelete } from '../../engine';
+import { badInput, deleteReviewed, describeUses, isIndex, protectedReason, reviewDeletion, undoNote, type ImageToDelete } from '../../engine';
 import { has } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_FAILED, imageArg, maxStaleness, notConfirmed, withClient, type Context } from '../context';
 import { freedJson, freedLines, wantsFreed } from '../freed';
-import { beginJournal, undoHint, undoNote } from '../journal';
+import { beginJournal, undoHint } from '../journal';
 import { afterDeletion, listNames, printJson } from '../output';
 import { allTagsGone, referrerLines, referrersJson } from '../referrers';
 import { deletionExitCode, reportDeletion } from '../report';

@@ -1,9 +1,9 @@
 // regx prune: plan from the repository and a policy, show every tag's fate, ask, delete through the executor.
-import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanWorkspaces, shortDigest, scanNote, summarizePlan, validatePolicy, type DeletionResult, type Protection, type PrunePolicy } from '../../engine';
+import { badInput, executePrune, parseDuration, previewPrune, protectionFor, pruneDeletions, scanNote, scanWorkspaces, shortDigest, summarizePlan, undoNote, validatePolicy, type DeletionResult, type Protection, type PrunePolicy } from '../../engine';
 import { flag, has, intFlag, type ParsedArgs } from '../args';
 import { concurrency, confirmOrRefuse, EXIT_OK, maxStaleness, notConfirmed, repositoryArg, withClient, type Context } from '../context';
 import { freedLines, wantsFreed } from '../freed';
-import { beginJournal, undoHint, undoNote } from '../journal';
+import { beginJournal, undoHint } from '../journal';
 import { afterDeletion, printJson, progress, table } from '../output';
 import { deletionExitCode, reportDeletion } from '../report';
 import { planEntries, pruneJson } from '../prune-report';

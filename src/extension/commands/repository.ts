@@ -4,7 +4,7 @@
 // reads the tags again after the modal and leaves alone any image that changed meanwhile. Locked images are listed
 // with their fix and skipped. Afterwards the repository shows "No tags" (or is gone from the catalog).
 import * as vscode from 'vscode';
-import { deleteReviewed, errorSentence, isRegistryError, reviewRepositoryDeletion, type DeletionResult, type DeletionReview, type ImageToDelete } from '../../engine';
+import { deleteReviewed, errorSentence, isRegistryError, reviewRepositoryDeletion, undoNote as undoNoteOf, type DeletionResult, type DeletionReview, type ImageToDelete } from '../../engine';
 import type { Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode, type RepositoryNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
@@ -71,7 +71,7 @@ export async function deleteRepository(explorer: Explorer, node?: unknown): Prom
       // What goes: the images that are not locked (those are skipped).
       const going = read.images.filter((i) => !i.locked).map((i) => i.digest);
       freed = freedSentence([{ registry: repo.registry, freed: await freedSoon(client, read.snapshot, going, signal) }]);
-      undoNote = (await client.provider(signal)).undoNote?.();
+      undoNote = await undoNoteOf(client, signal);
       return read;
     });
   } catch (e) {

@@ -3,7 +3,7 @@
 // tagged needs are offered; one modal names them and warns that systems pulling them by digest lose them; then the
 // engine's executor deletes them (re-checking that no tag appeared on them, and skipping locked ones).
 import * as vscode from 'vscode';
-import { errorSentence, executeDeletions, isRegistryError, readManifests, untaggedGarbage, type DeletionResult, type ManifestRow } from '../../engine';
+import { errorSentence, executeDeletions, isRegistryError, readManifests, untaggedGarbage, undoNote as undoNoteOf, type DeletionResult, type ManifestRow } from '../../engine';
 import type { Explorer } from '../explorer';
 import { middleDigest, type ExplorerNode, type ManifestNode, type UntaggedGroupNode } from '../model/nodes';
 import { confirm, notify } from '../ui';
@@ -60,7 +60,7 @@ export async function deleteUntagged(explorer: Explorer, node?: unknown, nodes?:
   }
   const message = rows.length === 1 ? t('Delete 1 untagged manifest from {0}?', where) : t('Delete {0} untagged manifests from {1}?', rows.length, where);
   const freed = freedSentence([{ registry, freed: await freedSoon(client, listing.snapshot, rows.map((r) => r.digest), new AbortController().signal) }]);
-  const undoNote = await client.provider().then((p) => p.undoNote?.(), () => undefined);
+  const undoNote = await undoNoteOf(client).catch(() => undefined);
   const detail = [
     ...rows.slice(0, 20).map(sentence),
     ...(rows.length > 20 ? [t('and {0} more', rows.length - 20)] : []),

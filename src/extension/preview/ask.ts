@@ -2,7 +2,7 @@
 // for one repository, 'policy.confirm' for several): what will go and what stays, in the future tense, and how it can
 // be undone (until garbage collection; on Docker Hub and GHCR, what an undo cannot bring back there).
 import * as vscode from 'vscode';
-import { isSelfHostedDistribution, type PrunePreview } from '../../engine';
+import { isSelfHostedDistribution, undoNote, type PrunePreview } from '../../engine';
 import { undoSentences } from '../commands/undo';
 import { confirm } from '../ui';
 import { groupCounts, imagesToDeleteIn, sumCounts, type GroupState } from './groups';
@@ -12,7 +12,7 @@ import { confirmation, groupedConfirmation } from './words';
 
 /** What the confirmation says about undoing: one sentence per service (its provider's undo note), read before asking. */
 async function undoLines(groups: readonly GroupState[]): Promise<string[]> {
-  const notes = await Promise.all(groups.map(async (g) => (g.source.client ? (await g.source.client.provider()).undoNote?.() : undefined)));
+  const notes = await Promise.all(groups.map((g) => (g.source.client ? undoNote(g.source.client) : undefined)));
   return undoSentences(...notes);
 }
 

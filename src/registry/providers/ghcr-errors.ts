@@ -16,10 +16,10 @@ export interface GithubAsk {
   scope: 'read:packages' | 'delete:packages';
 }
 
-const TOKEN_PAGE = 'github.com → Settings → Developer settings → Personal access tokens (classic)';
+export const TOKEN_PAGE = 'github.com → Settings → Developer settings → Personal access tokens (classic)';
 
 /** GitHub's `{message}` of an error answer, redacted and cut short; '' when there is none. */
-function githubMessage(res: HttpResponse, secrets: Iterable<string>): string {
+export function githubMessage(res: HttpResponse, secrets: Iterable<string>): string {
   try {
     const message = JSON.parse(res.body.toString('utf8'))?.message;
     return typeof message === 'string' && message ? redact(message, secrets).slice(0, 200) : '';
@@ -58,7 +58,7 @@ function rateLimited(res: HttpResponse, ask: GithubAsk, host: string): RegistryE
   return new RegistryError('RATE_LIMITED', message, { status: res.status, fix: 'Wait a few minutes and try again, or lower the concurrency.' });
 }
 
-const scopeList = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export const scopeList = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
  * The scope a 403 says is missing: with the token's scopes (X-OAuth-Scopes), the first of those the request needs

@@ -13,12 +13,9 @@
 // id): never a token or anything read from the login. A reference read back from the journal is used only for the
 // package of the repository being restored, and its owner and name only as encoded path segments.
 import { RegistryError } from '../errors';
-import { redact } from '../redact';
 import { header, type HttpResponse } from '../transport';
-import { githubError } from './ghcr-errors';
+import { githubError, githubMessage, scopeList, TOKEN_PAGE } from './ghcr-errors';
 import type { ProviderRef } from './types';
-
-const TOKEN_PAGE = 'github.com → Settings → Developer settings → Personal access tokens (classic)';
 
 /** One deleted package version, as the journal keeps it. */
 export interface GhcrRef {
@@ -56,18 +53,6 @@ export function restorePath(ref: GhcrRef, username: string | undefined): string 
   return `${prefix}/packages/container/${encodeURIComponent(ref.package)}/versions/${ref.versionId}/restore`;
 }
 
-/** " (GitHub said: …)", redacted and cut short; '' when GitHub's answer has no message. */
-function quoted(res: HttpResponse, secrets: Iterable<string>): string {
-  try {
-    const message = JSON.parse(res.body.toString('utf8'))?.message;
-    return typeof message === 'string' && message ? ` (GitHub said: ${redact(message, secrets).slice(0, 200)})` : '';
-  } catch {
-    return '';
-  }
-}
-
-const scopes = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-
 /**
  * The packages scope a 403 says the token lacks for a restore, if it says one: with the token's scopes
  * (X-OAuth-Scopes), write:packages when they lack it (it includes read:packages); without them, the one GitHub names.
@@ -75,14 +60,15 @@ const scopes = (value: string | undefined): string[] => (value ?? '').split(',')
 function missingScope(res: HttpResponse, said: string): string | undefined {
   const granted = header(res, 'x-oauth-scopes');
   if (granted === undefined) return said.match(/\b(?:read|write):packages\b/)?.[0];
-  return scopes(granted).includes('write:packages') ? undefined : 'write:packages';
+  return scopeList(granted).includes('write:packages') ? undefined : 'write:packages';
 }
 
 /** The error for GitHub's answer to a restore of version `ref` of `repository` that is not 204. */
 export function restoreError(res: HttpResponse, ref: GhcrRef, repository: string, host: string, secrets: Iterable<string>): RegistryError {
   const what = `restore version ${ref.versionId} of ${repository}`;
   const status = res.status;
-  const said = quoted(res, secrets);
+  const message = githubMessage(res, secrets);
+  const said = message ? ` (GitHub said: ${message})` : '';
   if (status === 404) {
     return new RegistryError('NOT_FOUND', `GitHub no longer has that version (deleted over 30 days ago, or its name was reused): it cannot be restored; could not ${what}${said}`, {
       status,

@@ -15,8 +15,8 @@ async function chosenEntry(ctx: Context): Promise<JournalEntry> {
   if (id && last) throw badInput('give an operation id or --last, not both');
   if (!id && !last) throw badInput('name the operation to undo: regx restore <id>, or regx restore --last', 'Run regx journal to see the ids.');
   const store = cliJournal(ctx);
-  const entries = await store.list();
-  const entry = last ? entries[0] : entries.find((e) => e.id === id);
+  // An id is read alone (an entry that cannot be read is one the journal does not have, as the list would skip it).
+  const entry = last ? (await store.list())[0] : await store.read(id).catch(() => undefined);
   if (entry) return entry;
   if (last) throw badInput(`the undo journal is empty (${store.dir}): there is nothing to undo`);
   throw badInput(`the undo journal has no operation "${id}"`, `Run regx journal to see the ids (the journal is in ${store.dir}).`);

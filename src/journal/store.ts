@@ -120,6 +120,12 @@ export function journalSummary(entry: JournalEntry): JournalSummary {
   return { ...entry, manifests: entry.manifests.map(({ bytes: _bytes, ...rest }) => rest) };
 }
 
+/** The manifests an operation deleted (or may have: its DELETE was sent, the outcome unknown), and how many of them came back. */
+export function deletedIn(entry: JournalEntry): { gone: JournalManifest[]; back: number } {
+  const gone = entry.manifests.filter((m) => m.status === 'deleted' || m.status === 'pending');
+  return { gone, back: gone.filter((m) => m.restoredAt).length };
+}
+
 /** A manifest's bytes as the journal kept them. */
 export function manifestBytes(manifest: Pick<JournalManifest, 'bytes'>): Uint8Array {
   return new Uint8Array(Buffer.from(manifest.bytes, 'base64'));

@@ -1,5 +1,5 @@
 // regx journal: the operations the undo journal holds, newest first — never the manifests' bytes.
-import { badInput, journalSummary, type JournalEntry } from '../../engine';
+import { badInput, deletedIn, journalSummary, type JournalEntry } from '../../engine';
 import { has } from '../args';
 import { EXIT_OK, type Context } from '../context';
 import { cliJournal } from '../journal';
@@ -10,14 +10,8 @@ export function when(at: string): string {
   return `${at.slice(0, 19).replace('T', ' ')}Z`;
 }
 
-/** The manifests the operation deleted (or may have: its DELETE was sent, outcome unknown). */
-function deleted(entry: JournalEntry): JournalEntry['manifests'] {
-  return entry.manifests.filter((m) => m.status === 'deleted' || m.status === 'pending');
-}
-
 function restoredWords(entry: JournalEntry): string {
-  const gone = deleted(entry);
-  const back = gone.filter((m) => m.restoredAt).length;
+  const { gone, back } = deletedIn(entry);
   if (back === 0) return 'no';
   return back === gone.length ? 'yes' : `${back} of ${gone.length}`;
 }
@@ -35,7 +29,7 @@ export async function journal(ctx: Context): Promise<number> {
     return EXIT_OK;
   }
   const rows = entries.map((e) => {
-    const gone = deleted(e);
+    const { gone } = deletedIn(e);
     return [e.id, when(e.at), `${e.registry}/${e.repository}`, e.operation, String(gone.length), String(gone.reduce((n, m) => n + m.tags.length, 0)), restoredWords(e)];
   });
   ctx.io.stdout(table([['ID', 'WHEN', 'REPOSITORY', 'OPERATION', 'IMAGES', 'TAGS', 'RESTORED'], ...rows]));

@@ -2,7 +2,7 @@
 // and what went, the registry and when, how it was deleted and whether it was restored. Choosing one runs the Undo
 // action (undo-action.ts), which first confirms what will be pushed back.
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_ENTRIES, type JournalEntry } from '../../engine';
+import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_ENTRIES, deletedIn, type JournalEntry } from '../../engine';
 import type { Explorer } from '../explorer';
 import { agoText } from '../tree/items';
 import { notify, pick } from '../ui';
@@ -16,11 +16,6 @@ const t = vscode.l10n.t;
 
 export interface DeletionItem extends vscode.QuickPickItem {
   entry: JournalEntry;
-}
-
-/** The manifests an operation deleted (or may have: its DELETE was sent, the outcome unknown). */
-function deletedManifests(entry: JournalEntry): JournalEntry['manifests'] {
-  return entry.manifests.filter((m) => m.status === 'deleted' || m.status === 'pending');
 }
 
 /** How the operation deleted, in the words of the command that did. */
@@ -43,8 +38,7 @@ function tagsPreview(manifests: JournalEntry['manifests']): string {
 
 /** "team/api — 3 images (1.0.0, 1.1.0, …)", "localhost:5000 · 5 minutes ago", "Deleted with Delete Image · restored". */
 export function deletionItem(entry: JournalEntry): DeletionItem {
-  const gone = deletedManifests(entry);
-  const back = gone.filter((m) => m.restoredAt).length;
+  const { gone, back } = deletedIn(entry);
   const restored = back === 0 ? '' : back === gone.length ? t('restored') : t('{0} of {1} restored', back, gone.length);
   return {
     label: `${entry.repository} — ${imagesWord(gone.length)} (${tagsPreview(gone)})`,
@@ -59,7 +53,7 @@ export async function recentlyDeleted(explorer: Explorer): Promise<UndoOutcome[]
   const journal = extensionJournal(explorer);
   let entries: JournalEntry[];
   try {
-    entries = (await journal.list()).filter((e) => deletedManifests(e).length > 0);
+    entries = (await journal.list()).filter((e) => deletedIn(e).gone.length > 0);
   } catch (e) {
     showError(explorer, e, t('read the undo journal'));
     return undefined;

@@ -102,6 +102,13 @@ interface Facts {
   viaProvider?: string;
 }
 
+/** The blobs `json` (a manifest) references that `repository` does not hold now: HEAD each, `concurrency` at once. */
+export async function blobsMissing(client: RegistryClient, repository: string, json: Record<string, unknown>, concurrency: number, signal?: AbortSignal): Promise<MissingBlob[]> {
+  const blobs = referencedBlobs(json);
+  const there = await mapLimit(blobs, concurrency, (b) => client.hasBlob(repository, b.digest, signal), signal);
+  return blobs.filter((_, i) => !there[i]);
+}
+
 /** The digest a tag or digest names now, or undefined when the registry has no such manifest. */
 export async function digestNow(client: RegistryClient, repository: string, ref: string, signal?: AbortSignal): Promise<string | undefined> {
   try {
@@ -137,12 +144,7 @@ async function readFacts(client: RegistryClient, entry: JournalEntry, m: Journal
     },
     options.signal,
   );
-  const missingBlobs: MissingBlob[] = [];
-  if (json && !existsNow) {
-    const blobs = referencedBlobs(json);
-    const there = await mapLimit(blobs, options.concurrency ?? 4, (b) => client.hasBlob(repository, b.digest, options.signal), options.signal);
-    blobs.forEach((b, i) => (there[i] ? undefined : missingBlobs.push(b)));
-  }
+  const missingBlobs = json && !existsNow ? await blobsMissing(client, repository, json, options.concurrency ?? 4, options.signal) : [];
   const needs = json ? neededManifests(json, m.subject) : [];
   const viaProvider = !existsNow && canRestore(m, provider) ? provider!.name : undefined;
   return { manifest: m, json, broken, existsNow, missingBlobs, needs, tags, ...(viaProvider ? { viaProvider } : {}) };

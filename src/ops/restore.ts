@@ -13,13 +13,12 @@
 // (one moved since the review, or since the user was asked, is a conflict too); a manifest whose needed manifest
 // could not be pushed is not pushed; `restored` lists only images whose manifest and every tag read back as before.
 // Cancelling stops new writes; those in flight finish (the user's signal is not passed to a PUT).
-import { mapLimit } from '../registry/concurrency';
 import { describeError } from '../registry/errors';
 import { parseManifest } from '../registry/manifest';
 import type { RegistryClient } from '../registry/types';
 import { manifestBytes } from '../journal/store';
 import type { JournalManifest } from '../journal/types';
-import { blobWords, digestNow, referencedBlobs, type ImagePlan, type MissingBlob, type RestoreReview } from './restore-review';
+import { blobsMissing, blobWords, digestNow, type ImagePlan, type MissingBlob, type RestoreReview } from './restore-review';
 
 export interface RestoreOptions {
   /** Move tags that point at another image now back to the image they named. */
@@ -142,9 +141,8 @@ class Restore {
 
   /** The blobs `m` references that the repository does not hold now. */
   private async missingBlobs(m: JournalManifest): Promise<MissingBlob[]> {
-    const blobs = referencedBlobs(parseManifest(manifestBytes(m), m.digest, m.mediaType, `${this.repository}@${m.digest}`).json);
-    const there = await mapLimit(blobs, 4, (b) => this.client.hasBlob(this.repository, b.digest, this.options.signal), this.options.signal);
-    return blobs.filter((_, i) => !there[i]);
+    const { json } = parseManifest(manifestBytes(m), m.digest, m.mediaType, `${this.repository}@${m.digest}`);
+    return blobsMissing(this.client, this.repository, json, 4, this.options.signal);
   }
 
   /** The provider could not restore the image (`why`): pushed back when no blob was missing at the review, else refused. */

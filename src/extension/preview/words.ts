@@ -11,6 +11,8 @@ import type { RunFeedback } from './types';
 
 const t = vscode.l10n.t;
 
+const tagCount = (n: number): string => (n === 1 ? t('1 tag') : t('{0} tags', n));
+
 export function rowWords(): RowWords {
   return { ago: (when) => agoText(new Date(when)), size: (bytes) => formatSize(bytes), unknown: t('unknown') };
 }
@@ -24,7 +26,7 @@ export function imagesAndTags(images: number, tags: number): string {
 
 /** "30 tags (28 images)" for what stays. */
 function tagsAndImages(c: FateCount): string {
-  const tags = c.tags === 1 ? t('1 tag') : t('{0} tags', c.tags);
+  const tags = tagCount(c.tags);
   const images = c.images === 1 ? t('1 image') : t('{0} images', c.images);
   const untagged = c.untagged ? ' ' + t('+ {0} untagged', c.untagged) : '';
   // Skipped tags whose images stay for a kept tag count no image of their own.
@@ -127,18 +129,24 @@ export function webviewStrings(where: string, policy: string): Strings {
   };
 }
 
-/** The one confirmation, before anything is deleted: what will go, what stays, and how it can be undone (`undo`). */
-export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number, selfHosted: boolean, undo: readonly string[]): { message: string; detail: string } {
-  const message = t('Delete {0} from {1}?', imagesAndTags(images, c.delete.tags), where);
-  const untagged = c.delete.untagged;
-  const detail = [
-    t('{0} will be deleted; {1} will be kept and {2} skipped.', imagesAndTags(images, c.delete.tags), c.keep.tags === 1 ? t('1 tag') : t('{0} tags', c.keep.tags), c.skip.tags === 1 ? t('1 tag') : t('{0} tags', c.skip.tags)),
-    ...(untagged ? [t('{0} of them are untagged manifests: systems that pull them by digest will lose them.', untagged)] : []),
+/** What both confirmations say after their counts: the untagged ones, the space freed, the notes, the re-read, the undo. */
+function confirmationTail(c: TotalCounts, selfHosted: boolean, notes: readonly string[], undo: readonly string[]): string[] {
+  return [
+    ...(c.delete.untagged ? [t('{0} of them are untagged manifests: systems that pull them by digest will lose them.', c.delete.untagged)] : []),
     ...(c.freed && c.delete.images > 0 ? [freedSentence(c, selfHosted)] : []),
-    ...approved.plan.notes,
+    ...notes,
     t('The tags are read again first: an image whose tags changed since this preview will be skipped.'),
     '',
     ...undo,
+  ];
+}
+
+/** The one confirmation, before anything is deleted: what will go, what stays, and how it can be undone (`undo`). */
+export function confirmation(where: string, approved: PrunePreview, c: TotalCounts, images: number, selfHosted: boolean, undo: readonly string[]): { message: string; detail: string } {
+  const message = t('Delete {0} from {1}?', imagesAndTags(images, c.delete.tags), where);
+  const detail = [
+    t('{0} will be deleted; {1} will be kept and {2} skipped.', imagesAndTags(images, c.delete.tags), tagCount(c.keep.tags), tagCount(c.skip.tags)),
+    ...confirmationTail(c, selfHosted, approved.plan.notes, undo),
   ].join('\n');
   return { message, detail };
 }
@@ -160,7 +168,7 @@ export function resultView(r: DeletionResult, tagsOf: (digest: string) => string
   const total = r.deleted.length + r.failed.length + r.skipped.length;
   const tags = r.deleted.reduce((n, d) => n + tagsOf(d).length, 0);
   const images = total === 1 ? t('1 image') : t('{0} images', total);
-  let headline = tags === 0 ? t('Deleted {0} of {1}.', r.deleted.length, images) : t('Deleted {0} of {1} ({2}).', r.deleted.length, images, tags === 1 ? t('1 tag') : t('{0} tags', tags));
+  let headline = tags === 0 ? t('Deleted {0} of {1}.', r.deleted.length, images) : t('Deleted {0} of {1} ({2}).', r.deleted.length, images, tagCount(tags));
   if (r.failed.length) headline += ' ' + t('{0} failed.', r.failed.length);
   if (r.skipped.length) headline += ' ' + t('{0} skipped.', r.skipped.length);
   const lines: string[] = [];
@@ -224,13 +232,8 @@ export function groupedConfirmation(parts: readonly RepositoryCount[], c: TotalC
   const detail = [
     ...listed,
     '',
-    t('{0} will be kept and {1} skipped.', c.keep.tags === 1 ? t('1 tag') : t('{0} tags', c.keep.tags), c.skip.tags === 1 ? t('1 tag') : t('{0} tags', c.skip.tags)),
-    ...(c.delete.untagged ? [t('{0} of them are untagged manifests: systems that pull them by digest will lose them.', c.delete.untagged)] : []),
-    ...(c.freed && c.delete.images > 0 ? [freedSentence(c, selfHosted)] : []),
-    ...notes,
-    t('The tags are read again first: an image whose tags changed since this preview will be skipped.'),
-    '',
-    ...undo,
+    t('{0} will be kept and {1} skipped.', tagCount(c.keep.tags), tagCount(c.skip.tags)),
+    ...confirmationTail(c, selfHosted, notes, undo),
   ].join('\n');
   return { message, detail };
 }

@@ -22,10 +22,10 @@ import type { ExplorerNode } from '../model/nodes';
 import type { RegistryEntry } from '../model/settings';
 import { cleanupBusy, reviewCleanup, type RunFeedback } from '../preview';
 import { notify } from '../ui';
-import { gcHint, onGcButton, reportLostTags } from './feedback';
+import { reportLostTags } from './feedback';
 import { askPrune } from './prune-wizard';
-import { runApprovedCleanup } from './cleanup-run';
-import { notifyWithUndo, undoOf } from './undo';
+import { runApprovedCleanup, tellRun } from './cleanup-run';
+import { undoOf } from './undo';
 
 const t = vscode.l10n.t;
 
@@ -123,16 +123,18 @@ export async function pruneTags(explorer: Explorer, node?: ExplorerNode): Promis
 function finished(explorer: Explorer, registry: string, where: string, repository: string, r: DeletionResult, tell: boolean): RunFeedback {
   explorer.tree.forgetRepository(registry, repository);
   const fresh = r.deleted.length - r.alreadyGone.length;
-  let message = t('Pruned {0}: {1} deleted, {2} skipped, {3} failed.', where, fresh, r.skipped.length, r.failed.length);
-  if (r.alreadyGone.length) message += ' ' + t('{0} were already gone (deleted by someone else meanwhile).', r.alreadyGone.length);
-  if (r.cancelled) message += ' ' + t('Cancelled: the images not yet started were left as they are.');
-  if (r.stoppedBy) message += ' ' + errorSentence(r.stoppedBy);
-  const gc = fresh > 0 ? gcHint([registry]) : {};
-  explorer.log.info(message);
   reportLostTags(explorer, where, r.lostTags);
-  if (tell) {
-    const buttons = [t('Show Log'), ...(gc.buttons ?? [])];
-    notifyWithUndo(r.failed.length > 0 || r.stoppedBy ? 'warning' : 'info', gc.sentence ? `${message} ${gc.sentence}` : message, buttons, (b) => onGcButton(b) || explorer.log.show(), undoOf(explorer, r));
-  }
-  return { sentence: gc.sentence, button: gc.button, undo: undoOf(explorer, r) };
+  return tellRun(
+    explorer,
+    {
+      message: t('Pruned {0}: {1} deleted, {2} skipped, {3} failed.', where, fresh, r.skipped.length, r.failed.length),
+      gone: r.alreadyGone.length,
+      cancelled: r.cancelled,
+      extra: r.stoppedBy ? errorSentence(r.stoppedBy) : undefined,
+      freedIn: fresh > 0 ? [registry] : [],
+      trouble: r.failed.length > 0 || r.stoppedBy !== undefined,
+    },
+    tell,
+    undoOf(explorer, r),
+  );
 }

@@ -12,11 +12,11 @@ import {
   type RegistryProblem,
   type RepositoryPlan,
 } from '../../engine';
-import { gcHint, onGcButton, reportLostTags } from '../commands/feedback';
+import { reportLostTags } from '../commands/feedback';
 import { currentSettings, type Explorer } from '../explorer';
 import { keyOfAddress } from '../model/settings';
-import { runApprovedCleanup } from '../commands/cleanup-run';
-import { notifyWithUndo, undoOf } from '../commands/undo';
+import { runApprovedCleanup, tellRun } from '../commands/cleanup-run';
+import { undoOf } from '../commands/undo';
 import { policyWords, type CleanupGroup, type GroupedCleanupRequest, type GroupResult, type RunFeedback } from '../preview';
 import { notify } from '../ui';
 import type { PlannedPolicy } from './plan';
@@ -98,16 +98,18 @@ function finished(explorer: Explorer, file: string, results: readonly GroupResul
     if (result.stoppedBy) explorer.log.error(`${group.where}: ${errorSentence(result.stoppedBy)}`);
     reportLostTags(explorer, group.where, result.lostTags);
   }
-  let message = t('Applied {0} to {1} repositories: {2} deleted, {3} skipped, {4} failed.', file, results.length, sum.fresh, sum.skipped, sum.failed);
-  if (sum.gone) message += ' ' + t('{0} were already gone (deleted by someone else meanwhile).', sum.gone);
-  if (results.some((r) => r.result.cancelled)) message += ' ' + t('Cancelled: the images not yet started were left as they are.');
-  const gc = freed.size > 0 ? gcHint([...freed]) : {};
-  explorer.log.info(message);
-  if (tell) {
-    const trouble = results.some((r) => r.result.failed.length > 0 || r.result.stoppedBy);
-    notifyWithUndo(trouble ? 'warning' : 'info', gc.sentence ? `${message} ${gc.sentence}` : message, [t('Show Log'), ...(gc.buttons ?? [])], (b) => onGcButton(b) || explorer.log.show(), undo);
-  }
-  return { sentence: gc.sentence, button: gc.button, undo };
+  return tellRun(
+    explorer,
+    {
+      message: t('Applied {0} to {1} repositories: {2} deleted, {3} skipped, {4} failed.', file, results.length, sum.fresh, sum.skipped, sum.failed),
+      gone: sum.gone,
+      cancelled: results.some((r) => r.result.cancelled),
+      freedIn: [...freed],
+      trouble: results.some((r) => r.result.failed.length > 0 || r.result.stoppedBy !== undefined),
+    },
+    tell,
+    undo,
+  );
 }
 
 /** The repositories and registries that could not be read, in one sentence (the first one told, the rest counted). */
